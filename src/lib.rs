@@ -1,0 +1,89 @@
+//! Mint, verify and inspect Tencent Cloud **UserSig** tokens (TLS Sig API v2), the tokens
+//! behind Tencent IM, TRTC and Live, and the admin tokens of their REST API.
+//!
+//! - [`Signer`] mints plain UserSigs, UserSigs carrying a userbuf, and TRTC PrivateMapKeys,
+//!   accepted by every official implementation.
+//! - [`Verifier`] checks tokens strictly, in bounded memory, comparing signatures in constant
+//!   time, and explains every failure with a [`VerifyError`] of a stable [`ErrorKind`].
+//! - [`inspect`] decodes any token without the key and says what it claims, who probably
+//!   minted it and what looks wrong.
+//!
+//! The format is specified byte by byte in the project's `SPEC.md`; code cites its sections.
+//!
+//! ```
+//! use usersig::{ErrorKind, Mint, Signer, Verifier, DEMO_KEY, DEMO_SDKAPPID};
+//!
+//! let signer = Signer::new(DEMO_SDKAPPID, DEMO_KEY)?;
+//! let token = signer.user_sig("alice", 86_400)?;
+//!
+//! let verifier = Verifier::new(DEMO_SDKAPPID, DEMO_KEY)?;
+//! let claims = verifier.verify(&token, "alice")?;
+//! assert_eq!(claims.identifier, "alice");
+//!
+//! let tampered = token.replacen('A', "B", 1);
+//! assert!(verifier.verify(&tampered, "alice").is_err());
+//! # let _ = (Mint::new("x"), ErrorKind::Expired);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo
+    )
+)]
+
+mod error;
+mod inspect;
+mod sign;
+mod time_fmt;
+mod token;
+mod userbuf;
+mod verify;
+
+pub use error::{ErrorKind, Layer, Malformed, SignError, VerifyError};
+pub use inspect::{Inspection, JsonStyle, Warning, ZlibInfo, inspect, inspect_at};
+pub use sign::{DEFAULT_EXPIRE_SECS, Mint, Signer, UserIdProblem, check_user_id};
+pub use token::{Compression, Limits, OuterStyle};
+pub use userbuf::{PmkParseError, PrivateMapKey, Privileges, Room};
+pub use verify::{Claims, DEFAULT_MAX_FUTURE_SKEW_SECS, Expect, Verifier};
+
+/// The public demo SDKAppID used in Tencent's documentation and in SPEC §2.
+pub const DEMO_SDKAPPID: u64 = 1_400_000_000;
+
+/// The public demo key from Tencent's documentation (SPEC §2). Never use it in production.
+pub const DEMO_KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+
+/// Claims as JSON, the shape of `usersig verify --json` and of the language bindings.
+///
+/// ```
+/// # use usersig::{Mint, Signer, Verifier, DEMO_KEY};
+/// # let token = Signer::new(1400000000, DEMO_KEY)?.mint(&Mint::new("x").time(1569910200))?;
+/// let claims = Verifier::new(1400000000, DEMO_KEY)?.verify_at(&token, "x", 1569910200)?;
+/// let v = usersig::claims_json(&claims);
+/// assert_eq!(v["expires_at"], 1569910200u64 + 15552000);
+/// assert!(v["userbuf_b64"].is_null());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn claims_json(claims: &Claims) -> serde_json::Value {
+    serde_json::json!({
+        "identifier": claims.identifier,
+        "sdkappid": claims.sdkappid,
+        "time": claims.time,
+        "expire": claims.expire,
+        "expires_at": claims.expires_at,
+        "expires_at_utc": time_fmt::rfc3339(claims.expires_at),
+        // Canonical base64 of the bytes (the received text may be line-wrapped, SPEC §9).
+        "userbuf_b64": claims.userbuf.as_deref().map(|b| {
+            use base64::Engine as _;
+            token::B64.encode(b)
+        }),
+        "private_map_key": claims.private_map_key.as_ref().map(inspect::pmk_json),
+    })
+}

@@ -1,0 +1,388 @@
+//! Minting: parameters -> signed content -> HMAC -> JSON -> zlib -> token (SPEC §2, §7).
+
+use std::fmt;
+
+use base64::Engine as _;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+use crate::error::SignError;
+use crate::time_fmt::unix_now;
+use crate::token::{self, B64, Compression, OutDoc};
+use crate::userbuf::{PrivateMapKey, Privileges, Room};
+
+/// The default lifetime: 180 days, as in Tencent's documentation (SPEC §7).
+pub const DEFAULT_EXPIRE_SECS: u64 = 180 * 86_400;
+
+/// The HMAC-SHA256 state keyed with the app key. The key itself is not kept: the keyed state
+/// (the inner and outer SHA-256 states) is all we need. That state is as sensitive as the key,
+/// and is wiped on drop: the state lives in sha2's block cores, which zeroize themselves on
+/// drop with the `zeroize` feature we enable (asserted below at compile time).
+#[derive(Clone)]
+pub(crate) struct KeyedMac(Hmac<Sha256>);
+
+const _: fn() = || {
+    fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+    wiped_on_drop::<sha2::block_api::Sha256VarCore>();
+};
+
+impl KeyedMac {
+    /// The key is used as its raw bytes, never hex-decoded (SPEC §1).
+    pub(crate) fn new(key: &[u8]) -> Result<Self, SignError> {
+        if key.is_empty() {
+            return Err(SignError::EmptyKey);
+        }
+        // HMAC accepts keys of any length, so this cannot fail; map it all the same.
+        Hmac::<Sha256>::new_from_slice(key)
+            .map(KeyedMac)
+            .map_err(|_| SignError::EmptyKey)
+    }
+
+    /// The MAC over the SPEC §2 content, fed in pieces so nothing is allocated.
+    pub(crate) fn content_mac(
+        &self,
+        identifier: &str,
+        sdkappid: u64,
+        time: u64,
+        expire: u64,
+        userbuf_b64: Option<&str>,
+    ) -> Hmac<Sha256> {
+        let mut mac = self.0.clone();
+        let mut num = itoa::Buffer::new();
+        mac.update(b"TLS.identifier:");
+        mac.update(identifier.as_bytes());
+        mac.update(b"\nTLS.sdkappid:");
+        mac.update(num.format(sdkappid).as_bytes());
+        mac.update(b"\nTLS.time:");
+        mac.update(num.format(time).as_bytes());
+        mac.update(b"\nTLS.expire:");
+        mac.update(num.format(expire).as_bytes());
+        mac.update(b"\n");
+        if let Some(userbuf) = userbuf_b64 {
+            mac.update(b"TLS.userbuf:");
+            mac.update(userbuf.as_bytes());
+            mac.update(b"\n");
+        }
+        mac
+    }
+}
+
+/// What to mint: the identifier, the lifetime, the issue time and the userbuf.
+///
+/// ```
+/// use usersig::{Mint, Privileges, Room};
+/// let plain = Mint::new("alice");                                  // 180 days from now
+/// let pinned = Mint::new("alice").time(1569910200).expire_secs(3600);
+/// let with_buf = Mint::new("alice").userbuf(b"opaque bytes");
+/// let pmk = Mint::new("alice").private_map_key(Room::Numeric(1234), Privileges::ALL);
+/// # let _ = (plain, pinned, with_buf, pmk);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mint<'a> {
+    identifier: &'a str,
+    expire: u64,
+    time: Option<u64>,
+    payload: Payload<'a>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Payload<'a> {
+    None,
+    Userbuf(&'a [u8]),
+    PrivateMapKey {
+        room: Room<'a>,
+        privileges: Privileges,
+    },
+}
+
+impl<'a> Mint<'a> {
+    /// A plain UserSig for `identifier`, valid for [`DEFAULT_EXPIRE_SECS`] from now.
+    pub fn new(identifier: &'a str) -> Self {
+        Mint {
+            identifier,
+            expire: DEFAULT_EXPIRE_SECS,
+            time: None,
+            payload: Payload::None,
+        }
+    }
+
+    /// The lifetime in seconds, counted from the issue time. 0 is allowed (SPEC §7).
+    pub fn expire_secs(mut self, expire: u64) -> Self {
+        self.expire = expire;
+        self
+    }
+
+    /// The issue time in Unix seconds, instead of the system clock.
+    pub fn time(mut self, unix: u64) -> Self {
+        self.time = Some(unix);
+        self
+    }
+
+    /// Carry these bytes as `TLS.userbuf` (an empty userbuf is still carried, SPEC §7).
+    pub fn userbuf(mut self, userbuf: &'a [u8]) -> Self {
+        self.payload = Payload::Userbuf(userbuf);
+        self
+    }
+
+    /// Carry a TRTC PrivateMapKey for `room` granting `privileges` (SPEC §6). Its absolute
+    /// expiry is the token's `time + expire`.
+    pub fn private_map_key(mut self, room: Room<'a>, privileges: Privileges) -> Self {
+        self.payload = Payload::PrivateMapKey { room, privileges };
+        self
+    }
+}
+
+/// Mints UserSig tokens for one app. Made once per (SDKAppID, key); cheap to share across
+/// threads (`&Signer` is `Sync`), immutable after creation, its keyed state wiped on drop.
+///
+/// ```
+/// use usersig::{Mint, Privileges, Room, Signer, DEMO_KEY, DEMO_SDKAPPID};
+/// let signer = Signer::new(DEMO_SDKAPPID, DEMO_KEY)?;
+/// let token = signer.user_sig("xiaojun", 86400)?;
+/// assert!(token.starts_with("eJ") || token.starts_with("eAE"));
+/// let pmk = signer.private_map_key("xiaojun", 300, Room::Str("lobby"), Privileges::ALL)?;
+/// # let _ = pmk;
+/// # Ok::<(), usersig::SignError>(())
+/// ```
+#[derive(Clone)]
+pub struct Signer {
+    sdkappid: u64,
+    mac: KeyedMac,
+    compression: Compression,
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signer")
+            .field("sdkappid", &self.sdkappid)
+            .field("key", &"<redacted>")
+            .field("compression", &self.compression)
+            .finish()
+    }
+}
+
+impl Signer {
+    /// A signer for `sdkappid` with the app's key (used as raw bytes, SPEC §1).
+    ///
+    /// ```
+    /// assert_eq!(usersig::Signer::new(1, "").unwrap_err(), usersig::SignError::EmptyKey);
+    /// ```
+    pub fn new(sdkappid: u64, key: impl AsRef<[u8]>) -> Result<Self, SignError> {
+        Ok(Signer {
+            sdkappid,
+            mac: KeyedMac::new(key.as_ref())?,
+            compression: Compression::default(),
+        })
+    }
+
+    /// The same signer with another compression setting (default: [`Compression::Stored`]).
+    pub fn with_compression(mut self, compression: Compression) -> Self {
+        self.compression = compression;
+        self
+    }
+
+    /// The SDKAppID this signer mints for.
+    pub fn sdkappid(&self) -> u64 {
+        self.sdkappid
+    }
+
+    /// The compression setting.
+    pub fn compression(&self) -> Compression {
+        self.compression
+    }
+
+    /// A plain UserSig issued now, valid for `expire` seconds.
+    pub fn user_sig(&self, identifier: &str, expire: u64) -> Result<String, SignError> {
+        self.mint(&Mint::new(identifier).expire_secs(expire))
+    }
+
+    /// A UserSig issued now carrying `userbuf`.
+    ///
+    /// ```
+    /// # use usersig::{Signer, Verifier, DEMO_KEY};
+    /// let signer = Signer::new(1400000000, DEMO_KEY)?;
+    /// let token = signer.user_sig_with_userbuf("bob", 600, b"\x00\xff")?;
+    /// let claims = Verifier::new(1400000000, DEMO_KEY)?.verify(&token, "bob")?;
+    /// assert_eq!(claims.userbuf.as_deref(), Some(&b"\x00\xff"[..]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn user_sig_with_userbuf(
+        &self,
+        identifier: &str,
+        expire: u64,
+        userbuf: &[u8],
+    ) -> Result<String, SignError> {
+        self.mint(&Mint::new(identifier).expire_secs(expire).userbuf(userbuf))
+    }
+
+    /// A TRTC PrivateMapKey issued now for `room` (SPEC §6).
+    pub fn private_map_key(
+        &self,
+        identifier: &str,
+        expire: u64,
+        room: Room<'_>,
+        privileges: Privileges,
+    ) -> Result<String, SignError> {
+        self.mint(
+            &Mint::new(identifier)
+                .expire_secs(expire)
+                .private_map_key(room, privileges),
+        )
+    }
+
+    /// Mints the token `mint` describes.
+    ///
+    /// ```
+    /// use usersig::{Mint, Signer, DEMO_KEY};
+    /// let signer = Signer::new(1400000000, DEMO_KEY)?;
+    /// let a = signer.mint(&Mint::new("xiaojun").time(1569910200))?;
+    /// let b = signer.mint(&Mint::new("xiaojun").time(1569910200))?;
+    /// assert_eq!(a, b); // deterministic once the time is pinned
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
+    pub fn mint(&self, mint: &Mint<'_>) -> Result<String, SignError> {
+        let mut out = String::new();
+        self.mint_into(mint, &mut out)?;
+        Ok(out)
+    }
+
+    /// Mints into `out`, replacing its contents; on error `out` is left empty. Reuse one
+    /// `String` across calls to avoid allocating per token.
+    pub fn mint_into(&self, mint: &Mint<'_>, out: &mut String) -> Result<(), SignError> {
+        out.clear();
+        let identifier = mint.identifier;
+        check_identifier(identifier)?;
+        let time = match mint.time {
+            Some(t) => t,
+            None => unix_now().ok_or(SignError::ClockBeforeEpoch)?,
+        };
+        let expire = mint.expire;
+        let expires_at = time
+            .checked_add(expire)
+            .ok_or(SignError::ExpiryOutOfRange { time, expire })?;
+
+        let mut userbuf_b64 = String::new();
+        let has_userbuf = match mint.payload {
+            Payload::None => false,
+            Payload::Userbuf(bytes) => {
+                check_len("userbuf", bytes.len())?;
+                B64.encode_string(bytes, &mut userbuf_b64);
+                true
+            }
+            Payload::PrivateMapKey { room, privileges } => {
+                let sdkappid =
+                    u32::try_from(self.sdkappid).map_err(|_| SignError::SdkAppIdOutOfRange {
+                        sdkappid: self.sdkappid,
+                    })?;
+                let expires_at = u32::try_from(expires_at)
+                    .map_err(|_| SignError::ExpiryOutOfRange { time, expire })?;
+                let pmk = PrivateMapKey::new(identifier, sdkappid, room, expires_at, privileges);
+                let mut bytes = Vec::new();
+                pmk.write_to(&mut bytes)?;
+                check_len("userbuf", bytes.len())?;
+                B64.encode_string(&bytes, &mut userbuf_b64);
+                true
+            }
+        };
+        let userbuf_b64 = has_userbuf.then_some(userbuf_b64.as_str());
+
+        let digest = self
+            .mac
+            .content_mac(identifier, self.sdkappid, time, expire, userbuf_b64)
+            .finalize()
+            .into_bytes();
+        let mut sig = [0u8; 44];
+        let sig_len = B64.encode_slice(digest, &mut sig).unwrap_or(0);
+        let sig_b64 = std::str::from_utf8(sig.get(..sig_len).unwrap_or_default()).unwrap_or("");
+
+        let mut json = Vec::with_capacity(160 + identifier.len() + userbuf_b64.map_or(0, str::len));
+        token::write_json(
+            &OutDoc {
+                identifier,
+                sdkappid: self.sdkappid,
+                expire,
+                time,
+                userbuf_b64,
+                sig_b64,
+            },
+            &mut json,
+        );
+        let mut compressed = Vec::new();
+        token::compress(&json, self.compression, &mut compressed);
+        token::encode_outer(&compressed, out);
+        Ok(())
+    }
+}
+
+fn check_identifier(identifier: &str) -> Result<(), SignError> {
+    if identifier.is_empty() {
+        return Err(SignError::EmptyIdentifier);
+    }
+    if identifier.as_bytes().contains(&0) {
+        return Err(SignError::IdentifierContainsNul);
+    }
+    check_len("identifier", identifier.len())
+}
+
+fn check_len(what: &'static str, len: usize) -> Result<(), SignError> {
+    let max = usize::from(u16::MAX);
+    if len > max {
+        return Err(SignError::TooLong { what, len, max });
+    }
+    Ok(())
+}
+
+/// Why an identifier breaks Tencent's documented UserID rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserIdProblem {
+    /// Empty.
+    Empty,
+    /// Longer than 32 bytes.
+    TooLong {
+        /// The length in bytes.
+        len: usize,
+    },
+    /// Contains a character that is not printable ASCII.
+    NotPrintableAscii {
+        /// The first offending character.
+        ch: char,
+    },
+}
+
+impl fmt::Display for UserIdProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UserIdProblem::Empty => f.write_str("the UserID is empty"),
+            UserIdProblem::TooLong { len } => {
+                write!(f, "the UserID is {len} bytes; Tencent allows at most 32")
+            }
+            UserIdProblem::NotPrintableAscii { ch } => write!(
+                f,
+                "the UserID contains {ch:?}; Tencent allows printable ASCII only"
+            ),
+        }
+    }
+}
+
+/// Checks Tencent's documented UserID rules: 1 to 32 bytes of printable ASCII (SPEC §7).
+/// Minting does not require this; it is a separate, explicit check.
+///
+/// ```
+/// use usersig::{check_user_id, UserIdProblem};
+/// assert!(check_user_id("user_42-a").is_ok());
+/// assert_eq!(check_user_id("小军"), Err(UserIdProblem::NotPrintableAscii { ch: '小' }));
+/// ```
+pub fn check_user_id(identifier: &str) -> Result<(), UserIdProblem> {
+    if identifier.is_empty() {
+        return Err(UserIdProblem::Empty);
+    }
+    if let Some(ch) = identifier.chars().find(|c| !(' '..='~').contains(c)) {
+        return Err(UserIdProblem::NotPrintableAscii { ch });
+    }
+    if identifier.len() > 32 {
+        return Err(UserIdProblem::TooLong {
+            len: identifier.len(),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,636 @@
+//! The wire format: the JSON document, the zlib stream and the outer base64 variant
+//! (SPEC §3-4), in both directions. Knows nothing of keys or signatures.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use flate2::{Compress, Decompress, FlushCompress, FlushDecompress, Status};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::error::{Layer, Malformed, Shown, VerifyError};
+
+/// Standard alphabet, padding optional on input (SPEC §4.3), canonical trailing bits required.
+pub(crate) const B64_LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Standard alphabet with padding: what we emit for `TLS.userbuf` and `TLS.sig` (SPEC §1).
+pub(crate) const B64: GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+/// How the JSON document is compressed. Every setting yields a zlib stream (SPEC §4.1) that
+/// every official verifier accepts; they trade token length for minting speed.
+///
+/// ```
+/// use usersig::{Compression, Mint, Signer, DEMO_KEY};
+/// let stored = Signer::new(1400000000, DEMO_KEY)?.with_compression(Compression::Stored);
+/// let small = Signer::new(1400000000, DEMO_KEY)?.with_compression(Compression::Standard);
+/// let mint = Mint::new("xiaojun").time(1569910200);
+/// assert!(small.mint(&mint)?.len() < stored.mint(&mint)?.len());
+/// # Ok::<(), usersig::SignError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Compression {
+    /// Level 0: stored blocks, the fastest to mint and to verify (the Go SDK since 2024-11).
+    #[default]
+    Stored,
+    /// Level 1: fast compression (the C++ SDK).
+    Fast,
+    /// Level 6: zlib's default, the shortest tokens in practice (Python, Node, PHP, Java).
+    Standard,
+}
+
+impl Compression {
+    /// The zlib level this setting uses.
+    ///
+    /// ```
+    /// assert_eq!(usersig::Compression::Standard.level(), 6);
+    /// ```
+    pub const fn level(self) -> u32 {
+        match self {
+            Compression::Stored => 0,
+            Compression::Fast => 1,
+            Compression::Standard => 6,
+        }
+    }
+}
+
+/// Size limits on untrusted tokens, enforced while decoding and inflating (SPEC §5.1).
+///
+/// ```
+/// let limits = usersig::Limits::default();
+/// assert_eq!((limits.max_token_bytes, limits.max_inflated_bytes), (16 * 1024, 64 * 1024));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The longest token accepted, in bytes of token text.
+    pub max_token_bytes: usize,
+    /// The most bytes the zlib stream may inflate to.
+    pub max_inflated_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_token_bytes: 16 * 1024,
+            max_inflated_bytes: 64 * 1024,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding (SPEC §3 "we emit", §4).
+// ---------------------------------------------------------------------------------------------
+
+/// The fields we write, in the order we write them (SPEC §3).
+pub(crate) struct OutDoc<'a> {
+    pub identifier: &'a str,
+    pub sdkappid: u64,
+    pub expire: u64,
+    pub time: u64,
+    pub userbuf_b64: Option<&'a str>,
+    pub sig_b64: &'a str,
+}
+
+/// Compact JSON in the order ver, identifier, sdkappid, expire, time, [userbuf], sig; no
+/// trailing newline; non-ASCII as raw UTF-8 (SPEC §3).
+pub(crate) fn write_json(doc: &OutDoc<'_>, out: &mut Vec<u8>) {
+    let mut num = itoa::Buffer::new();
+    out.extend_from_slice(br#"{"TLS.ver":"2.0","TLS.identifier":"#);
+    write_json_string(doc.identifier, out);
+    out.extend_from_slice(br#","TLS.sdkappid":"#);
+    out.extend_from_slice(num.format(doc.sdkappid).as_bytes());
+    out.extend_from_slice(br#","TLS.expire":"#);
+    out.extend_from_slice(num.format(doc.expire).as_bytes());
+    out.extend_from_slice(br#","TLS.time":"#);
+    out.extend_from_slice(num.format(doc.time).as_bytes());
+    if let Some(userbuf) = doc.userbuf_b64 {
+        // Base64 text never needs escaping.
+        out.extend_from_slice(br#","TLS.userbuf":""#);
+        out.extend_from_slice(userbuf.as_bytes());
+        out.push(b'"');
+    }
+    out.extend_from_slice(br#","TLS.sig":""#);
+    out.extend_from_slice(doc.sig_b64.as_bytes());
+    out.extend_from_slice(b"\"}");
+}
+
+/// A JSON string literal: `"` and `\` and control characters escaped, the rest raw UTF-8.
+fn write_json_string(s: &str, out: &mut Vec<u8>) {
+    // serde_json's escaping is the reference; writing into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// Compresses `json` as a zlib stream (SPEC §4.1) and appends it to `out`.
+pub(crate) fn compress(json: &[u8], compression: Compression, out: &mut Vec<u8>) {
+    let mut z = Compress::new(flate2::Compression::new(compression.level()), true);
+    // Stored blocks add 5 bytes per 64 KiB; compression never grows data by more than that.
+    // The zlib header and Adler-32 add 6 more.
+    out.reserve(json.len() + json.len() / 16_000 * 5 + 64);
+    loop {
+        let consumed = usize::try_from(z.total_in()).unwrap_or(usize::MAX);
+        let rest = json.get(consumed..).unwrap_or_default();
+        if out.len() == out.capacity() {
+            out.reserve(64);
+        }
+        match z.compress_vec(rest, out, FlushCompress::Finish) {
+            Ok(Status::StreamEnd) => break,
+            Ok(_) => continue,
+            // Compressing into a growable buffer cannot fail; stop rather than loop forever.
+            Err(_) => break,
+        }
+    }
+}
+
+/// Appends the outer encoding of SPEC §4.2 to `out`: base64 with `+/=` written as `*-_`.
+pub(crate) fn encode_outer(bytes: &[u8], out: &mut String) {
+    let start = out.len();
+    B64.encode_string(bytes, out);
+    let tail = out.split_off(start);
+    out.extend(tail.chars().map(|c| match c {
+        '+' => '*',
+        '/' => '-',
+        '=' => '_',
+        c => c,
+    }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding (SPEC §4.3, §5.1-5.2).
+// ---------------------------------------------------------------------------------------------
+
+/// What the outer text looked like, for inspection (SPEC §4.2-4.3).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OuterStyle {
+    /// The token used `*`, `-` or `_` (the URL-safe variant of SPEC §4.2).
+    pub url_chars: bool,
+    /// The token used `+`, `/` or `=` (plain base64; needs percent-encoding in a URL).
+    pub plain_chars: bool,
+    /// The token's padding was missing.
+    pub padding_stripped: bool,
+    /// The token contained ASCII whitespace (line wrapping).
+    pub whitespace: bool,
+}
+
+/// Undoes SPEC §4.2, accepting plain base64, stripped padding and whitespace (SPEC §4.3).
+pub(crate) fn decode_outer(
+    token: &str,
+    limits: &Limits,
+) -> Result<(Vec<u8>, OuterStyle), Malformed> {
+    if token.len() > limits.max_token_bytes {
+        return Err(Malformed::new(
+            Layer::Size,
+            format!(
+                "token is {} bytes, over the limit of {}",
+                token.len(),
+                limits.max_token_bytes
+            ),
+        ));
+    }
+    let mut style = OuterStyle::default();
+    let mut text = Vec::with_capacity(token.len());
+    for (pos, byte) in token.bytes().enumerate() {
+        let mapped = match byte {
+            b'*' | b'-' | b'_' => {
+                style.url_chars = true;
+                match byte {
+                    b'*' => b'+',
+                    b'-' => b'/',
+                    _ => b'=',
+                }
+            }
+            b'+' | b'/' | b'=' => {
+                style.plain_chars = true;
+                byte
+            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => byte,
+            b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => {
+                style.whitespace = true;
+                continue;
+            }
+            _ => {
+                let ch = token
+                    .get(pos..)
+                    .and_then(|rest| rest.chars().next())
+                    .unwrap_or('?');
+                return Err(Malformed::new(
+                    Layer::Encoding,
+                    format!("character {ch:?} at byte {pos} is not part of the token alphabet"),
+                ));
+            }
+        };
+        text.push(mapped);
+    }
+    if text.is_empty() {
+        return Err(Malformed::new(Layer::Encoding, "token is empty"));
+    }
+    let unpadded = text.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
+    let padding = text.len() - unpadded;
+    if padding > 2 || text.get(..unpadded).is_some_and(|t| t.contains(&b'=')) {
+        return Err(Malformed::new(
+            Layer::Encoding,
+            "padding (`_` or `=`) may only appear at the end, at most twice",
+        ));
+    }
+    style.padding_stripped = padding == 0 && unpadded % 4 != 0;
+    let bytes = B64_LENIENT
+        .decode(&text)
+        .map_err(|e| Malformed::new(Layer::Encoding, format!("not valid base64: {e}")))?;
+    Ok((bytes, style))
+}
+
+/// Checks the two-byte zlib header (RFC 1950), naming the common wrong formats.
+fn check_zlib_header(bytes: &[u8]) -> Result<(), Malformed> {
+    let (cmf, flg) = match bytes {
+        [cmf, flg, ..] => (*cmf, *flg),
+        _ => return Err(Malformed::new(Layer::Zlib, "too short for a zlib stream")),
+    };
+    if cmf == 0x1f && flg == 0x8b {
+        return Err(Malformed::new(
+            Layer::Zlib,
+            "this is gzip, not zlib; UserSig tokens are zlib streams (SPEC §4.1)",
+        ));
+    }
+    let header_ok =
+        cmf & 0x0f == 8 && cmf >> 4 <= 7 && (u16::from(cmf) * 256 + u16::from(flg)) % 31 == 0;
+    if !header_ok {
+        return Err(Malformed::new(
+            Layer::Zlib,
+            "no zlib header (raw deflate and gzip are not accepted, SPEC §4.1)",
+        ));
+    }
+    if flg & 0x20 != 0 {
+        return Err(Malformed::new(
+            Layer::Zlib,
+            "zlib stream needs a preset dictionary",
+        ));
+    }
+    Ok(())
+}
+
+/// Inflates a zlib stream, never producing more than `max` bytes (SPEC §5.1): a
+/// decompression bomb stops after `max + 1` bytes of output.
+pub(crate) fn inflate(bytes: &[u8], max: usize) -> Result<Vec<u8>, Malformed> {
+    check_zlib_header(bytes)?;
+    let mut z = Decompress::new(true);
+    // Tokens inflate to a few hundred bytes; start small and grow up to the limit.
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len().saturating_mul(4).clamp(256, max + 1));
+    loop {
+        let consumed = usize::try_from(z.total_in()).unwrap_or(usize::MAX);
+        let rest = bytes.get(consumed..).unwrap_or_default();
+        if out.len() == out.capacity() {
+            if out.len() > max {
+                return Err(Malformed::new(
+                    Layer::Size,
+                    format!("token inflates to more than {max} bytes"),
+                ));
+            }
+            let room = (max + 1 - out.len()).min(out.capacity().max(256));
+            out.reserve_exact(room);
+        }
+        let before = (z.total_in(), z.total_out());
+        let status = z
+            .decompress_vec(rest, &mut out, FlushDecompress::None)
+            .map_err(|e| Malformed::new(Layer::Zlib, format!("corrupt zlib stream: {e}")))?;
+        if out.len() > max {
+            return Err(Malformed::new(
+                Layer::Size,
+                format!("token inflates to more than {max} bytes"),
+            ));
+        }
+        match status {
+            Status::StreamEnd => break,
+            Status::Ok | Status::BufError => {
+                if before == (z.total_in(), z.total_out()) && out.len() < out.capacity() {
+                    return Err(Malformed::new(Layer::Zlib, "zlib stream is truncated"));
+                }
+            }
+        }
+    }
+    let consumed = usize::try_from(z.total_in()).unwrap_or(usize::MAX);
+    if consumed != bytes.len() {
+        return Err(Malformed::new(
+            Layer::Zlib,
+            format!(
+                "{} bytes of garbage after the zlib stream",
+                bytes.len().saturating_sub(consumed)
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The JSON document (SPEC §3, §5.2).
+// ---------------------------------------------------------------------------------------------
+
+/// A v2 document whose fields all have the right types (SPEC §3). Not yet trusted: nothing
+/// here has been checked against a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Document {
+    pub identifier: String,
+    pub sdkappid: u64,
+    pub expire: u64,
+    pub time: u64,
+    /// The `TLS.userbuf` text exactly as received (SPEC §5.5).
+    pub userbuf_b64: Option<String>,
+    pub sig_b64: String,
+}
+
+/// A JSON value reduced to what field checks need; containers are skipped without storing.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Scalar {
+    Str(String),
+    UInt(u64),
+    NegInt,
+    Float,
+    Bool,
+    Null,
+    Array,
+    Object,
+}
+
+impl Scalar {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Scalar::Str(_) => "a string",
+            Scalar::UInt(_) => "an integer",
+            Scalar::NegInt => "a negative integer",
+            Scalar::Float => "a non-integer or out-of-range number",
+            Scalar::Bool => "a boolean",
+            Scalar::Null => "null",
+            Scalar::Array => "an array",
+            Scalar::Object => "an object",
+        }
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Str(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
+                Ok(Scalar::Str(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar::UInt(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(u64::try_from(v).map_or(Scalar::NegInt, Scalar::UInt))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Float)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Bool)
+            }
+            fn visit_unit<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Array)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Object)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The keys we know, in the order of [`KNOWN_KEYS`].
+pub(crate) const KNOWN_KEYS: [&str; 7] = [
+    "TLS.ver",
+    "TLS.identifier",
+    "TLS.sdkappid",
+    "TLS.expire",
+    "TLS.time",
+    "TLS.userbuf",
+    "TLS.sig",
+];
+const VER: usize = 0;
+const IDENTIFIER: usize = 1;
+const SDKAPPID: usize = 2;
+const EXPIRE: usize = 3;
+const TIME: usize = 4;
+const USERBUF: usize = 5;
+const SIG: usize = 6;
+
+/// Keys that only v1 (ECDSA) tokens carry (SPEC §5.2).
+const V1_MARKERS: [&str; 2] = ["TLS.sdk_appid", "TLS.expire_after"];
+
+/// The object as read: known fields by slot, and whether v1 markers were present.
+#[derive(Default)]
+struct RawObject {
+    fields: [Option<Scalar>; 7],
+    v1_marker: bool,
+}
+
+struct ObjectVisitor;
+
+impl<'de> Visitor<'de> for ObjectVisitor {
+    type Value = RawObject;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a UserSig JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawObject, A::Error> {
+        let mut obj = RawObject::default();
+        // Unknown keys are ignored, but duplicates among them are still rejected; their
+        // names are kept only as hashes so a hostile object cannot make us store its keys.
+        let mut unknown = HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match KNOWN_KEYS.iter().position(|k| *k == key) {
+                Some(slot) => {
+                    let value = map.next_value::<Scalar>()?;
+                    let field = obj.fields.get_mut(slot).ok_or_else(|| {
+                        de::Error::custom("internal: known-key slot out of range")
+                    })?;
+                    if field.is_some() {
+                        return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+                    }
+                    *field = Some(value);
+                }
+                None => {
+                    if V1_MARKERS.contains(&key.as_str()) {
+                        obj.v1_marker = true;
+                    }
+                    if !unknown.insert(hash_key(&key)) {
+                        return Err(de::Error::custom(format_args!(
+                            "duplicate key {}",
+                            Shown(&key)
+                        )));
+                    }
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(obj)
+    }
+}
+
+fn hash_key(key: &str) -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    thread_local! {
+        static STATE: RandomState = RandomState::new();
+    }
+    STATE.with(|s| s.hash_one(key))
+}
+
+/// Parses and type-checks the JSON document (SPEC §3, §5.2). Accepts any key order,
+/// whitespace and escapes, and trailing whitespace; rejects everything else.
+pub(crate) fn parse_document(json: &[u8]) -> Result<Document, VerifyError> {
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let obj = de
+        .deserialize_map(ObjectVisitor)
+        .and_then(|obj| de.end().map(|()| obj))
+        .map_err(|e| Malformed::new(Layer::Json, e.to_string()))?;
+    let [ver, identifier, sdkappid, expire, time, userbuf, sig] = obj.fields;
+
+    match ver {
+        Some(Scalar::Str(v)) if v == "2.0" => {}
+        Some(Scalar::Str(v)) => {
+            return Err(VerifyError::UnsupportedVersion {
+                found: Some(v.chars().take(64).collect()),
+                legacy_v1: false,
+            });
+        }
+        None if obj.v1_marker => {
+            return Err(VerifyError::UnsupportedVersion {
+                found: None,
+                legacy_v1: true,
+            });
+        }
+        None => return Err(Malformed::field(KNOWN_KEYS[VER], "missing").into()),
+        Some(other) => return Err(wrong_type(VER, &other, "a string").into()),
+    }
+    let identifier = string_field(IDENTIFIER, identifier)?;
+    let sdkappid = integer_field(SDKAPPID, sdkappid)?;
+    let expire = integer_field(EXPIRE, expire)?;
+    let time = integer_field(TIME, time)?;
+    if time.checked_add(expire).is_none() {
+        return Err(Malformed::field(
+            KNOWN_KEYS[EXPIRE],
+            format!("time {time} + expire {expire} overflows"),
+        )
+        .into());
+    }
+    let userbuf_b64 = match userbuf {
+        None => None,
+        Some(v) => Some(string_field(USERBUF, Some(v))?),
+    };
+    let sig_b64 = string_field(SIG, sig)?;
+    Ok(Document {
+        identifier,
+        sdkappid,
+        expire,
+        time,
+        userbuf_b64,
+        sig_b64,
+    })
+}
+
+fn wrong_type(slot: usize, found: &Scalar, wanted: &str) -> Malformed {
+    let name = KNOWN_KEYS.get(slot).copied().unwrap_or("?");
+    Malformed::field(
+        name,
+        format!("expected {wanted}, found {}", found.type_name()),
+    )
+}
+
+fn string_field(slot: usize, value: Option<Scalar>) -> Result<String, Malformed> {
+    match value {
+        Some(Scalar::Str(s)) => Ok(s),
+        Some(other) => Err(wrong_type(slot, &other, "a string")),
+        None => Err(Malformed::field(
+            KNOWN_KEYS.get(slot).copied().unwrap_or("?"),
+            "missing",
+        )),
+    }
+}
+
+fn integer_field(slot: usize, value: Option<Scalar>) -> Result<u64, Malformed> {
+    match value {
+        Some(Scalar::UInt(n)) => Ok(n),
+        Some(other) => Err(wrong_type(slot, &other, "a non-negative integer")),
+        None => Err(Malformed::field(
+            KNOWN_KEYS.get(slot).copied().unwrap_or("?"),
+            "missing",
+        )),
+    }
+}
+
+/// Decodes a `TLS.userbuf` value: standard base64, whitespace ignored (old Java SDKs wrapped
+/// it with CRLF, SPEC §9), padding optional.
+pub(crate) fn decode_userbuf(text: &str) -> Result<Vec<u8>, Malformed> {
+    let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    B64_LENIENT
+        .decode(&compact)
+        .map_err(|e| Malformed::field(KNOWN_KEYS[USERBUF], format!("not valid base64: {e}")))
+}
+
+/// The full decode path shared by verification and inspection: size, outer encoding, zlib.
+pub(crate) fn decode_to_json(
+    token: &str,
+    limits: &Limits,
+) -> Result<(Vec<u8>, OuterStyle), Malformed> {
+    let (compressed, style) = decode_outer(token, limits)?;
+    let json = inflate(&compressed, limits.max_inflated_bytes)?;
+    Ok((json, style))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outer_encoding_round_trips_and_uses_the_url_alphabet() {
+        let bytes: Vec<u8> = (0..=255u8).collect();
+        let mut s = String::new();
+        encode_outer(&bytes, &mut s);
+        assert!(
+            s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"*-_".contains(&b))
+        );
+        let (back, style) = decode_outer(&s, &Limits::default()).unwrap();
+        assert_eq!(back, bytes);
+        assert!(style.url_chars && !style.plain_chars);
+    }
+
+    #[test]
+    fn compress_then_inflate_at_every_level() {
+        let json = br#"{"TLS.ver":"2.0"}"#;
+        for c in [
+            Compression::Stored,
+            Compression::Fast,
+            Compression::Standard,
+        ] {
+            let mut z = Vec::new();
+            compress(json, c, &mut z);
+            assert_eq!(inflate(&z, 1024).unwrap(), json);
+        }
+    }
+
+    #[test]
+    fn inflate_stops_at_the_limit() {
+        let json = vec![b' '; 10_000];
+        let mut z = Vec::new();
+        compress(&json, Compression::Standard, &mut z);
+        let err = inflate(&z, 9_999).unwrap_err();
+        assert_eq!(err.layer, Layer::Size);
+        assert_eq!(inflate(&z, 10_000).unwrap().len(), 10_000);
+    }
+}

@@ -1,0 +1,414 @@
+//! The TRTC PrivateMapKey userbuf: room permissions carried inside a token (SPEC §6).
+
+use std::fmt;
+use std::ops::{BitOr, BitOrAssign};
+
+/// A set of the eight TRTC room privileges (SPEC §6). Combine with `|`.
+///
+/// ```
+/// use usersig::Privileges;
+/// let viewer = Privileges::ENTER_ROOM | Privileges::RECV_AUDIO | Privileges::RECV_VIDEO;
+/// assert_eq!(viewer.bits(), 42);
+/// assert!(Privileges::ALL.contains(viewer));
+/// assert!(!viewer.contains(Privileges::SEND_AUDIO));
+/// assert_eq!(Privileges::from_bits(256), None);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Privileges(u32);
+
+impl Privileges {
+    /// No privilege.
+    pub const NONE: Privileges = Privileges(0);
+    /// Create a room (1).
+    pub const CREATE_ROOM: Privileges = Privileges(1);
+    /// Enter a room (2).
+    pub const ENTER_ROOM: Privileges = Privileges(2);
+    /// Send audio (4).
+    pub const SEND_AUDIO: Privileges = Privileges(4);
+    /// Receive audio (8).
+    pub const RECV_AUDIO: Privileges = Privileges(8);
+    /// Send video (16).
+    pub const SEND_VIDEO: Privileges = Privileges(16);
+    /// Receive video (32).
+    pub const RECV_VIDEO: Privileges = Privileges(32);
+    /// Send the sub-stream, i.e. share the screen (64).
+    pub const SEND_SUB_STREAM: Privileges = Privileges(64);
+    /// Receive the sub-stream (128).
+    pub const RECV_SUB_STREAM: Privileges = Privileges(128);
+    /// All eight privileges (255).
+    pub const ALL: Privileges = Privileges(255);
+
+    const NAMES: [(&'static str, u32); 8] = [
+        ("create_room", 1),
+        ("enter_room", 2),
+        ("send_audio", 4),
+        ("recv_audio", 8),
+        ("send_video", 16),
+        ("recv_video", 32),
+        ("send_sub_stream", 64),
+        ("recv_sub_stream", 128),
+    ];
+
+    /// The set with these bits, or `None` if a bit outside the eight defined ones is set.
+    ///
+    /// ```
+    /// assert_eq!(usersig::Privileges::from_bits(255), Some(usersig::Privileges::ALL));
+    /// ```
+    pub const fn from_bits(bits: u32) -> Option<Privileges> {
+        if bits & !0xff == 0 {
+            Some(Privileges(bits))
+        } else {
+            None
+        }
+    }
+
+    /// The bits as they travel in the userbuf.
+    pub const fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// Whether every privilege in `other` is in `self`.
+    pub const fn contains(self, other: Privileges) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// The names of the privileges set, e.g. `["enter_room", "recv_audio"]`.
+    ///
+    /// ```
+    /// let p = usersig::Privileges::ENTER_ROOM | usersig::Privileges::RECV_AUDIO;
+    /// assert_eq!(p.names(), vec!["enter_room", "recv_audio"]);
+    /// ```
+    pub fn names(self) -> Vec<&'static str> {
+        Self::NAMES
+            .iter()
+            .filter(|(_, bit)| self.0 & bit != 0)
+            .map(|(name, _)| *name)
+            .collect()
+    }
+}
+
+impl BitOr for Privileges {
+    type Output = Privileges;
+    fn bitor(self, rhs: Privileges) -> Privileges {
+        Privileges(self.0 | rhs.0)
+    }
+}
+
+impl BitOrAssign for Privileges {
+    fn bitor_assign(&mut self, rhs: Privileges) {
+        self.0 |= rhs.0;
+    }
+}
+
+impl fmt::Debug for Privileges {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Privileges({} = {:?})", self.0, self.names())
+    }
+}
+
+/// The room a PrivateMapKey grants, as the caller names it (SPEC §6).
+///
+/// An empty string room means "no string room": it is written as numeric room 0.
+///
+/// ```
+/// use usersig::Room;
+/// assert_eq!(Room::Str("").normalized(), Room::Numeric(0));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Room<'a> {
+    /// A numeric room id.
+    Numeric(u32),
+    /// A string room id (UTF-8; its length is counted in bytes).
+    Str(&'a str),
+}
+
+impl<'a> Room<'a> {
+    /// The form the wire uses: an empty string room becomes numeric room 0 (SPEC §6).
+    pub fn normalized(self) -> Room<'a> {
+        match self {
+            Room::Str("") => Room::Numeric(0),
+            other => other,
+        }
+    }
+}
+
+impl fmt::Display for Room<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Room::Numeric(n) => write!(f, "room {n}"),
+            Room::Str(s) => write!(f, "string room {s:?}"),
+        }
+    }
+}
+
+/// A decoded PrivateMapKey userbuf (SPEC §6).
+///
+/// ```
+/// use usersig::{PrivateMapKey, Privileges, Room};
+/// let pmk = PrivateMapKey::new("xiaojun", 1400000000, Room::Numeric(10000), 1585462200, Privileges::ALL);
+/// let bytes = pmk.to_bytes().unwrap();
+/// assert_eq!(PrivateMapKey::parse(&bytes).unwrap(), pmk);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PrivateMapKey {
+    /// The account (identifier) the key is for.
+    pub account: String,
+    /// The SDKAppID.
+    pub sdkappid: u32,
+    /// The numeric room id; 0 for a string room.
+    pub room_id: u32,
+    /// The string room id, for a version-1 key.
+    pub room_str: Option<String>,
+    /// The absolute expiry, Unix seconds (`time + expire` of the token).
+    pub expires_at: u32,
+    /// The privileges granted. Bits outside the eight defined ones are kept as received.
+    pub privileges: Privileges,
+    /// The account type; 0 in every key the official SDKs mint.
+    pub account_type: u32,
+}
+
+/// Why bytes are not a PrivateMapKey.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PmkParseError {
+    /// What is wrong, for a person.
+    pub reason: String,
+}
+
+impl fmt::Display for PmkParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not a PrivateMapKey: {}", self.reason)
+    }
+}
+
+impl std::error::Error for PmkParseError {}
+
+fn pmk_err(reason: impl Into<String>) -> PmkParseError {
+    PmkParseError {
+        reason: reason.into(),
+    }
+}
+
+/// A bounds-checked big-endian reader.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], PmkParseError> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .ok_or_else(|| pmk_err("length overflow"))?;
+        let slice = self
+            .bytes
+            .get(self.pos..end)
+            .ok_or_else(|| pmk_err(format!("truncated in the {what} at byte {}", self.pos)))?;
+        self.pos = end;
+        Ok(slice)
+    }
+    fn array<const N: usize>(&mut self, what: &str) -> Result<[u8; N], PmkParseError> {
+        let slice = self.take(N, what)?;
+        slice
+            .try_into()
+            .map_err(|_| pmk_err(format!("truncated in the {what}")))
+    }
+    fn u16(&mut self, what: &str) -> Result<u16, PmkParseError> {
+        self.array(what).map(u16::from_be_bytes)
+    }
+    fn u32(&mut self, what: &str) -> Result<u32, PmkParseError> {
+        self.array(what).map(u32::from_be_bytes)
+    }
+}
+
+impl PrivateMapKey {
+    /// A key for `account` in `room`, expiring at the absolute Unix time `expires_at`.
+    pub fn new(
+        account: &str,
+        sdkappid: u32,
+        room: Room<'_>,
+        expires_at: u32,
+        privileges: Privileges,
+    ) -> PrivateMapKey {
+        let (room_id, room_str) = match room.normalized() {
+            Room::Numeric(n) => (n, None),
+            Room::Str(s) => (0, Some(s.to_owned())),
+        };
+        PrivateMapKey {
+            account: account.to_owned(),
+            sdkappid,
+            room_id,
+            room_str,
+            expires_at,
+            privileges,
+            account_type: 0,
+        }
+    }
+
+    /// The layout version: 0 for a numeric room, 1 for a string room.
+    pub fn version(&self) -> u8 {
+        u8::from(self.room_str.is_some())
+    }
+
+    /// The room this key grants.
+    ///
+    /// ```
+    /// use usersig::{PrivateMapKey, Privileges, Room};
+    /// let pmk = PrivateMapKey::new("a", 1, Room::Str("lobby"), 0, Privileges::ALL);
+    /// assert_eq!(pmk.room(), Room::Str("lobby"));
+    /// ```
+    pub fn room(&self) -> Room<'_> {
+        match &self.room_str {
+            Some(s) => Room::Str(s),
+            None => Room::Numeric(self.room_id),
+        }
+    }
+
+    /// Appends the SPEC §6 layout to `out`. Fails when the account or room string is longer
+    /// than the u16 length fields can carry; then nothing is appended.
+    pub fn write_to(&self, out: &mut Vec<u8>) -> Result<(), crate::SignError> {
+        let account_len = u16_len("identifier", self.account.len())?;
+        let room = match &self.room_str {
+            Some(s) => Some((u16_len("room", s.len())?, s)),
+            None => None,
+        };
+        out.reserve(25 + self.account.len() + room.map_or(0, |(_, s)| s.len()));
+        out.push(self.version());
+        out.extend_from_slice(&account_len.to_be_bytes());
+        out.extend_from_slice(self.account.as_bytes());
+        out.extend_from_slice(&self.sdkappid.to_be_bytes());
+        out.extend_from_slice(&self.room_id.to_be_bytes());
+        out.extend_from_slice(&self.expires_at.to_be_bytes());
+        out.extend_from_slice(&self.privileges.bits().to_be_bytes());
+        out.extend_from_slice(&self.account_type.to_be_bytes());
+        if let Some((len, s)) = room {
+            out.extend_from_slice(&len.to_be_bytes());
+            out.extend_from_slice(s.as_bytes());
+        }
+        Ok(())
+    }
+
+    /// The SPEC §6 bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, crate::SignError> {
+        let mut out = Vec::new();
+        self.write_to(&mut out)?;
+        Ok(out)
+    }
+
+    /// Parses the SPEC §6 layout. The whole input must be consumed; text must be UTF-8.
+    ///
+    /// ```
+    /// use base64::Engine as _;
+    /// use usersig::PrivateMapKey;
+    /// let b64 = base64::engine::general_purpose::STANDARD;
+    /// let bytes = b64.decode("AAAHeGlhb2p1blNyTgAAACcQXoA7uAAAAP8AAAAA").unwrap();
+    /// let pmk = PrivateMapKey::parse(&bytes).unwrap();
+    /// assert_eq!((pmk.account.as_str(), pmk.room_id, pmk.privileges.bits()), ("xiaojun", 10000, 255));
+    /// assert!(PrivateMapKey::parse(b"abc").is_err());
+    /// ```
+    pub fn parse(bytes: &[u8]) -> Result<PrivateMapKey, PmkParseError> {
+        let mut r = Reader { bytes, pos: 0 };
+        let version = r.take(1, "version")?.first().copied().unwrap_or(u8::MAX);
+        if version > 1 {
+            return Err(pmk_err(format!("unknown version {version}")));
+        }
+        let account_len = r.u16("account length")?;
+        let account = r.take(usize::from(account_len), "account")?;
+        let account = std::str::from_utf8(account)
+            .map_err(|_| pmk_err("the account is not UTF-8"))?
+            .to_owned();
+        let sdkappid = r.u32("sdkappid")?;
+        let room_id = r.u32("room id")?;
+        let expires_at = r.u32("expiry")?;
+        let privileges = Privileges(r.u32("privileges")?);
+        let account_type = r.u32("account type")?;
+        let room_str = if version == 1 {
+            let len = r.u16("room length")?;
+            let room = r.take(usize::from(len), "room")?;
+            Some(
+                std::str::from_utf8(room)
+                    .map_err(|_| pmk_err("the room string is not UTF-8"))?
+                    .to_owned(),
+            )
+        } else {
+            None
+        };
+        if r.pos != bytes.len() {
+            return Err(pmk_err(format!(
+                "{} unexpected bytes after the key",
+                bytes.len() - r.pos
+            )));
+        }
+        Ok(PrivateMapKey {
+            account,
+            sdkappid,
+            room_id,
+            room_str,
+            expires_at,
+            privileges,
+            account_type,
+        })
+    }
+}
+
+fn u16_len(what: &'static str, len: usize) -> Result<u16, crate::SignError> {
+    u16::try_from(len).map_err(|_| crate::SignError::TooLong {
+        what,
+        len,
+        max: usize::from(u16::MAX),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_example_layouts() {
+        let numeric = PrivateMapKey::new(
+            "xiaojun",
+            1_400_000_000,
+            Room::Numeric(10000),
+            1_585_462_200,
+            Privileges::ALL,
+        );
+        let string = PrivateMapKey::new(
+            "xiaojun",
+            1_400_000_000,
+            Room::Str("1000000040"),
+            1_585_462_200,
+            Privileges::ALL,
+        );
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        assert_eq!(
+            b64.encode(numeric.to_bytes().unwrap()),
+            "AAAHeGlhb2p1blNyTgAAACcQXoA7uAAAAP8AAAAA"
+        );
+        assert_eq!(
+            b64.encode(string.to_bytes().unwrap()),
+            "AQAHeGlhb2p1blNyTgAAAAAAXoA7uAAAAP8AAAAAAAoxMDAwMDAwMDQw"
+        );
+    }
+
+    #[test]
+    fn lengths_are_bytes_not_characters() {
+        let pmk = PrivateMapKey::new("小军", 1, Room::Str("é"), 2, Privileges::ENTER_ROOM);
+        let bytes = pmk.to_bytes().unwrap();
+        assert_eq!(&bytes[1..3], &[0, 6]);
+        assert_eq!(PrivateMapKey::parse(&bytes).unwrap(), pmk);
+    }
+
+    #[test]
+    fn every_truncation_is_rejected() {
+        let bytes = PrivateMapKey::new("ab", 1, Room::Str("r"), 2, Privileges::ALL)
+            .to_bytes()
+            .unwrap();
+        for n in 0..bytes.len() {
+            assert!(PrivateMapKey::parse(&bytes[..n]).is_err(), "length {n}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(PrivateMapKey::parse(&longer).is_err());
+    }
+}

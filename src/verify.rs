@@ -1,0 +1,348 @@
+//! Verification: strict, bounded, constant-time (SPEC §5).
+
+use std::fmt;
+
+use base64::Engine as _;
+use hmac::Mac;
+use subtle::ConstantTimeEq;
+
+use crate::error::{Malformed, SignError, VerifyError};
+use crate::sign::KeyedMac;
+use crate::time_fmt::unix_now;
+use crate::token::{self, B64, Limits};
+use crate::userbuf::{PrivateMapKey, Privileges, Room};
+
+/// What a valid token says. Returned only after every SPEC §5 check has passed.
+///
+/// ```
+/// use usersig::{Mint, Signer, Verifier, DEMO_KEY};
+/// let token = Signer::new(1400000000, DEMO_KEY)?
+///     .mint(&Mint::new("xiaojun").time(1569910200).expire_secs(86400))?;
+/// let claims = Verifier::new(1400000000, DEMO_KEY)?.verify_at(&token, "xiaojun", 1569910200)?;
+/// assert_eq!((claims.time, claims.expire, claims.expires_at), (1569910200, 86400, 1569996600));
+/// assert_eq!(claims.userbuf, None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Claims {
+    /// `TLS.identifier`.
+    pub identifier: String,
+    /// `TLS.sdkappid`.
+    pub sdkappid: u64,
+    /// `TLS.time`: the issue time, Unix seconds.
+    pub time: u64,
+    /// `TLS.expire`: the lifetime in seconds.
+    pub expire: u64,
+    /// `time + expire`: the last second the token is valid, Unix seconds.
+    pub expires_at: u64,
+    /// The decoded `TLS.userbuf`, when the token carries one.
+    pub userbuf: Option<Vec<u8>>,
+    /// The `TLS.userbuf` text exactly as it was signed.
+    pub userbuf_b64: Option<String>,
+    /// The userbuf parsed as a TRTC PrivateMapKey, when it is one (SPEC §6).
+    pub private_map_key: Option<PrivateMapKey>,
+}
+
+/// What the caller requires of the userbuf (SPEC §5.8).
+///
+/// ```
+/// use usersig::{Expect, Privileges, Room};
+/// let none = Expect::NoUserbuf;
+/// let bytes = Expect::Userbuf(b"abc");
+/// let room = Expect::Room { room: Room::Numeric(10000), privileges: Privileges::ENTER_ROOM };
+/// # let _ = (none, bytes, room);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Expect<'a> {
+    /// No requirement: with or without a userbuf.
+    #[default]
+    Anything,
+    /// The token must not carry a userbuf.
+    NoUserbuf,
+    /// The token must carry exactly these userbuf bytes.
+    Userbuf(&'a [u8]),
+    /// The token must carry a PrivateMapKey for this identifier and SDKAppID, for `room`, not
+    /// expired, granting at least `privileges`.
+    Room {
+        /// The room the caller is entering.
+        room: Room<'a>,
+        /// The privileges the caller needs.
+        privileges: Privileges,
+    },
+}
+
+/// Verifies tokens for one app with explicit settings. Made once per (SDKAppID, key);
+/// immutable and shareable across threads; its keyed state is wiped on drop.
+///
+/// ```
+/// use usersig::{ErrorKind, Limits, Signer, Verifier, DEMO_KEY};
+/// let verifier = Verifier::new(1400000000, DEMO_KEY)?
+///     .max_future_skew_secs(60)
+///     .leeway_secs(5)
+///     .limits(Limits::default());
+/// let token = Signer::new(1400000000, DEMO_KEY)?.user_sig("alice", 3600)?;
+/// assert_eq!(verifier.verify(&token, "alice")?.identifier, "alice");
+/// assert_eq!(verifier.verify(&token, "bob").unwrap_err().kind(), ErrorKind::IdentifierMismatch);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Verifier {
+    sdkappid: u64,
+    mac: KeyedMac,
+    max_future_skew: u64,
+    leeway: u64,
+    limits: Limits,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("sdkappid", &self.sdkappid)
+            .field("key", &"<redacted>")
+            .field("max_future_skew", &self.max_future_skew)
+            .field("leeway", &self.leeway)
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+/// The default allowed clock skew for tokens issued in the future: 300 s (SPEC §5.6).
+pub const DEFAULT_MAX_FUTURE_SKEW_SECS: u64 = 300;
+
+impl Verifier {
+    /// A verifier for `sdkappid` and the app's key, with the default settings: 300 s future
+    /// skew, no expiry leeway, [`Limits::default`].
+    pub fn new(sdkappid: u64, key: impl AsRef<[u8]>) -> Result<Self, SignError> {
+        Ok(Verifier {
+            sdkappid,
+            mac: KeyedMac::new(key.as_ref())?,
+            max_future_skew: DEFAULT_MAX_FUTURE_SKEW_SECS,
+            leeway: 0,
+            limits: Limits::default(),
+        })
+    }
+
+    /// How far in the future `TLS.time` may be, in seconds (default 300).
+    pub fn max_future_skew_secs(mut self, secs: u64) -> Self {
+        self.max_future_skew = secs;
+        self
+    }
+
+    /// How long after expiry a token is still accepted, in seconds (default 0).
+    pub fn leeway_secs(mut self, secs: u64) -> Self {
+        self.leeway = secs;
+        self
+    }
+
+    /// The size limits (default 16 KiB token, 64 KiB inflated).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The SDKAppID this verifier accepts.
+    pub fn sdkappid(&self) -> u64 {
+        self.sdkappid
+    }
+
+    /// Verifies `token` for `identifier` against the system clock.
+    pub fn verify(&self, token: &str, identifier: &str) -> Result<Claims, VerifyError> {
+        self.verify_with(token, identifier, &Expect::Anything, None)
+    }
+
+    /// Verifies `token` for `identifier` at `now` (Unix seconds).
+    pub fn verify_at(
+        &self,
+        token: &str,
+        identifier: &str,
+        now: u64,
+    ) -> Result<Claims, VerifyError> {
+        self.verify_with(token, identifier, &Expect::Anything, Some(now))
+    }
+
+    /// Verifies `token` for `identifier` with a userbuf expectation, at `now` or, when `None`,
+    /// against the system clock. Checks run in SPEC §5 order; the first failure is returned.
+    ///
+    /// ```
+    /// use usersig::{ErrorKind, Expect, Mint, Privileges, Room, Signer, Verifier, DEMO_KEY};
+    /// let signer = Signer::new(1400000000, DEMO_KEY)?;
+    /// let verifier = Verifier::new(1400000000, DEMO_KEY)?;
+    /// let token = signer.mint(&Mint::new("ann").time(1569910200)
+    ///     .private_map_key(Room::Numeric(7), Privileges::ENTER_ROOM | Privileges::RECV_AUDIO))?;
+    /// let enter = Expect::Room { room: Room::Numeric(7), privileges: Privileges::ENTER_ROOM };
+    /// assert!(verifier.verify_with(&token, "ann", &enter, Some(1569910200)).is_ok());
+    /// let speak = Expect::Room { room: Room::Numeric(7), privileges: Privileges::SEND_AUDIO };
+    /// let err = verifier.verify_with(&token, "ann", &speak, Some(1569910200)).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::UserbufMismatch);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn verify_with(
+        &self,
+        token: &str,
+        identifier: &str,
+        expect: &Expect<'_>,
+        now: Option<u64>,
+    ) -> Result<Claims, VerifyError> {
+        // §5.1-5.2: size, encoding, zlib, JSON, field types; limits enforced while decoding.
+        let (json, _) = token::decode_to_json(token, &self.limits)?;
+        let doc = token::parse_document(&json)?;
+        let userbuf = doc
+            .userbuf_b64
+            .as_deref()
+            .map(token::decode_userbuf)
+            .transpose()?;
+        // Checked in parse_document; repeated here so no path can ever wrap around.
+        let expires_at = doc
+            .time
+            .checked_add(doc.expire)
+            .ok_or_else(|| Malformed::field("TLS.expire", "time + expire overflows"))?;
+
+        // §5.3
+        if doc.sdkappid != self.sdkappid {
+            return Err(VerifyError::SdkAppIdMismatch {
+                expected: self.sdkappid,
+                found: doc.sdkappid,
+            });
+        }
+        // §5.4: byte for byte.
+        if doc.identifier.as_bytes() != identifier.as_bytes() {
+            return Err(VerifyError::IdentifierMismatch {
+                expected: identifier.to_owned(),
+                found: doc.identifier,
+            });
+        }
+        // §5.5: the userbuf text is hashed exactly as received. The comparison is constant
+        // time: `subtle`'s `ct_eq` folds all 32 byte differences into one mask before a single
+        // branch, so its timing does not depend on where (or whether) the tags differ. A sig
+        // that is not 32 bytes of base64 is compared too (as zeros) and then rejected.
+        let mut sig = [0u8; 32];
+        let sig_ok = matches!(B64.decode_slice(doc.sig_b64.as_bytes(), &mut sig), Ok(32));
+        let mac = self.mac.content_mac(
+            &doc.identifier,
+            doc.sdkappid,
+            doc.time,
+            doc.expire,
+            doc.userbuf_b64.as_deref(),
+        );
+        let expected = mac.finalize().into_bytes();
+        let equal: bool = expected.as_slice().ct_eq(&sig).into();
+        if !(sig_ok & equal) {
+            return Err(VerifyError::BadSignature);
+        }
+
+        let now = match now {
+            Some(n) => n,
+            None => unix_now().unwrap_or(0),
+        };
+        // §5.6
+        if doc.time > now.saturating_add(self.max_future_skew) {
+            return Err(VerifyError::NotYetValid {
+                time: doc.time,
+                now,
+                max_future_skew: self.max_future_skew,
+            });
+        }
+        // §5.7: the last second is still valid.
+        if now > expires_at.saturating_add(self.leeway) {
+            return Err(VerifyError::Expired {
+                expired_at: expires_at,
+                now,
+                leeway: self.leeway,
+            });
+        }
+
+        let private_map_key = userbuf
+            .as_deref()
+            .and_then(|b| PrivateMapKey::parse(b).ok());
+        // §5.8
+        check_expectation(
+            expect,
+            userbuf.as_deref(),
+            private_map_key.as_ref(),
+            &doc.identifier,
+            self.sdkappid,
+            now,
+            self.leeway,
+        )?;
+
+        Ok(Claims {
+            identifier: doc.identifier,
+            sdkappid: doc.sdkappid,
+            time: doc.time,
+            expire: doc.expire,
+            expires_at,
+            userbuf,
+            userbuf_b64: doc.userbuf_b64,
+            private_map_key,
+        })
+    }
+}
+
+fn mismatch(reason: impl Into<String>) -> VerifyError {
+    VerifyError::UserbufMismatch {
+        reason: reason.into(),
+    }
+}
+
+fn check_expectation(
+    expect: &Expect<'_>,
+    userbuf: Option<&[u8]>,
+    pmk: Option<&PrivateMapKey>,
+    identifier: &str,
+    sdkappid: u64,
+    now: u64,
+    leeway: u64,
+) -> Result<(), VerifyError> {
+    match (expect, userbuf) {
+        (Expect::Anything, _) | (Expect::NoUserbuf, None) => Ok(()),
+        (Expect::NoUserbuf, Some(_)) => Err(mismatch("expected no userbuf, the token carries one")),
+        (Expect::Userbuf(want), Some(got)) if want == &got => Ok(()),
+        (Expect::Userbuf(want), Some(got)) => Err(mismatch(format!(
+            "expected {} userbuf bytes that differ from the {} the token carries",
+            want.len(),
+            got.len()
+        ))),
+        (Expect::Userbuf(_), None) | (Expect::Room { .. }, None) => {
+            Err(mismatch("expected a userbuf, the token carries none"))
+        }
+        (Expect::Room { room, privileges }, Some(_)) => {
+            let pmk = pmk.ok_or_else(|| mismatch("the userbuf is not a PrivateMapKey"))?;
+            if pmk.account != identifier {
+                return Err(mismatch(format!(
+                    "the PrivateMapKey is for account {:?}, not the token's identifier",
+                    crate::error::Shown(&pmk.account).to_string()
+                )));
+            }
+            if u64::from(pmk.sdkappid) != sdkappid {
+                return Err(mismatch(format!(
+                    "the PrivateMapKey is for SDKAppID {}, not {sdkappid}",
+                    pmk.sdkappid
+                )));
+            }
+            if room.normalized() != pmk.room() {
+                return Err(mismatch(format!(
+                    "the PrivateMapKey grants {}, not {}",
+                    pmk.room(),
+                    room.normalized()
+                )));
+            }
+            if now > u64::from(pmk.expires_at).saturating_add(leeway) {
+                return Err(mismatch(format!(
+                    "the PrivateMapKey expired at {}",
+                    crate::time_fmt::rfc3339(u64::from(pmk.expires_at))
+                )));
+            }
+            if !pmk.privileges.contains(*privileges) {
+                return Err(mismatch(format!(
+                    "the PrivateMapKey grants {:?}, which lacks {:?}",
+                    pmk.privileges.names(),
+                    Privileges::from_bits(privileges.bits() & !pmk.privileges.bits())
+                        .unwrap_or(Privileges::NONE)
+                        .names()
+                )));
+            }
+            Ok(())
+        }
+    }
+}
