@@ -1,0 +1,327 @@
+//! The `usersig` command-line contract that scripts rely on.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+
+fn usersig(args: &[&str], key: Option<&str>, stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_usersig"));
+    cmd.args(args).env_remove("USERSIG_KEY");
+    if let Some(k) = key {
+        cmd.env("USERSIG_KEY", k);
+    }
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn mint_cli(extra: &[&str]) -> String {
+    let mut args = vec![
+        "gen",
+        "--sdkappid",
+        "1400000000",
+        "--identifier",
+        "xiaojun",
+        "--time",
+        "1569910200",
+    ];
+    args.extend_from_slice(extra);
+    let out = usersig(&args, Some(KEY), None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    assert!(
+        text.ends_with('\n') && text.matches('\n').count() == 1,
+        "{text:?}"
+    );
+    text.trim_end().to_owned()
+}
+
+fn verify_json(token: &str, extra: &[&str], key: &str) -> (Option<i32>, Value) {
+    let mut args = vec![
+        "verify",
+        "--sdkappid",
+        "1400000000",
+        "--identifier",
+        "xiaojun",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--", token]);
+    let out = usersig(&args, Some(key), None);
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    (out.status.code(), v)
+}
+
+#[test]
+fn gen_then_verify_json_reports_the_claims() {
+    let token = mint_cli(&["--expire", "86400"]);
+    let (code, v) = verify_json(&token, &["--now", "1569910200"], KEY);
+    assert_eq!(code, Some(0));
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["error"], Value::Null);
+    let c = &v["claims"];
+    assert_eq!(c["identifier"], "xiaojun");
+    assert_eq!(c["sdkappid"], 1400000000u64);
+    assert_eq!(
+        (c["time"].as_u64(), c["expire"].as_u64()),
+        (Some(1569910200), Some(86400))
+    );
+    assert_eq!(c["expires_at"], 1569910200u64 + 86400);
+    assert_eq!(c["userbuf_b64"], Value::Null);
+}
+
+#[test]
+fn gen_matches_the_spec_known_answer() {
+    let token = mint_cli(&[]);
+    let out = usersig(&["inspect", "--json", &token], None, None);
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["sig"], "gOoeW13s19Fgyn8RwlEt/rLkw3wzLq9M+SqBbXTIfnQ=");
+}
+
+#[test]
+fn invalid_tokens_exit_1_with_the_error_kind() {
+    let token = mint_cli(&["--expire", "60"]);
+    let (code, v) = verify_json(&token, &["--now", "1569910261"], KEY);
+    assert_eq!(code, Some(1));
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["error"], "expired");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired at 2019-10-01T06:11:00Z")
+    );
+    assert!(v.get("claims").is_none());
+
+    let (code, v) = verify_json(&token, &["--now", "1569910200"], &"0".repeat(64));
+    assert_eq!(
+        (code, v["error"].as_str()),
+        (Some(1), Some("bad_signature"))
+    );
+
+    let (code, v) = verify_json("not-a-token", &[], KEY);
+    assert_eq!((code, v["error"].as_str()), (Some(1), Some("malformed")));
+}
+
+#[test]
+fn pmk_and_userbuf_round_trip_through_the_cli() {
+    let token = mint_cli(&[
+        "--room-str",
+        "1000000040",
+        "--privileges",
+        "enter_room,recv_audio",
+    ]);
+    let (code, v) = verify_json(
+        &token,
+        &[
+            "--now",
+            "1569910200",
+            "--room-str",
+            "1000000040",
+            "--privileges",
+            "2",
+        ],
+        KEY,
+    );
+    assert_eq!(code, Some(0), "{v}");
+    let pmk = &v["claims"]["private_map_key"];
+    assert_eq!(
+        (pmk["room_str"].as_str(), pmk["privileges"].as_u64()),
+        (Some("1000000040"), Some(10))
+    );
+    let (code, v) = verify_json(&token, &["--now", "1569910200", "--room-id", "5"], KEY);
+    assert_eq!(
+        (code, v["error"].as_str()),
+        (Some(1), Some("userbuf_mismatch"))
+    );
+
+    let token = mint_cli(&["--userbuf-b64", "AP8="]);
+    let (code, v) = verify_json(
+        &token,
+        &["--now", "1569910200", "--userbuf-b64", "AP8="],
+        KEY,
+    );
+    assert_eq!(
+        (code, v["claims"]["userbuf_b64"].as_str()),
+        (Some(0), Some("AP8="))
+    );
+}
+
+#[test]
+fn the_token_can_come_from_stdin() {
+    let token = mint_cli(&[]);
+    let args = [
+        "verify",
+        "--sdkappid",
+        "1400000000",
+        "--identifier",
+        "xiaojun",
+        "--now",
+        "1569910200",
+        "-",
+    ];
+    let out = usersig(&args, Some(KEY), Some(&format!("{token}\n")));
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn a_missing_key_is_a_usage_error() {
+    let out = usersig(&["gen", "--sdkappid", "1", "--identifier", "a"], None, None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("USERSIG_KEY"));
+}
+
+#[test]
+fn the_key_is_never_taken_from_argv_and_never_echoed() {
+    let secret = "do-not-echo-this-secret";
+    for args in [
+        vec![
+            "gen",
+            "--sdkappid",
+            "1",
+            "--identifier",
+            "a",
+            "--key",
+            secret,
+        ],
+        vec![
+            "gen",
+            "--sdkappid",
+            "1",
+            "--identifier",
+            "a",
+            &format!("--key={secret}"),
+        ],
+    ] {
+        let args: Vec<&str> = args.iter().map(|s| s.as_ref()).collect();
+        let out = usersig(&args, Some(KEY), None);
+        assert_eq!(out.status.code(), Some(2));
+        let all = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+        assert!(!all.contains(secret), "{all}");
+    }
+}
+
+#[test]
+fn the_key_can_come_from_a_file() {
+    let dir = std::env::temp_dir().join(format!("usersig-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("key");
+    std::fs::write(&path, format!("{KEY}\n")).unwrap();
+    let args = [
+        "gen",
+        "--sdkappid",
+        "1400000000",
+        "--identifier",
+        "xiaojun",
+        "--time",
+        "1569910200",
+        "--key-file",
+        path.to_str().unwrap(),
+    ];
+    let out = usersig(&args, None, None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out).trim_end(), mint_cli(&[]));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn usage_errors_exit_2_on_stderr() {
+    for args in [
+        vec!["gen", "--identifier", "a"],
+        vec!["verify", "--sdkappid", "x", "--identifier", "a", "t"],
+        vec![
+            "gen",
+            "--sdkappid",
+            "1",
+            "--identifier",
+            "a",
+            "--room-id",
+            "1",
+            "--room-str",
+            "b",
+        ],
+        vec![
+            "gen",
+            "--sdkappid",
+            "1",
+            "--identifier",
+            "a",
+            "--privileges",
+            "256",
+        ],
+        vec!["frobnicate"],
+    ] {
+        let out = usersig(&args, Some(KEY), None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(!out.stderr.is_empty(), "{args:?}");
+    }
+    let out = usersig(
+        &["gen", "--sdkappid", "1", "--identifier", ""],
+        Some(KEY),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("identifier is empty"));
+}
+
+#[test]
+fn inspect_needs_no_key_and_reads_as_text() {
+    let token = mint_cli(&["--expire", "3600"]);
+    let out = usersig(&["inspect", "--now", "1569910200", &token], None, None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for needle in [
+        "xiaojun",
+        "1400000000",
+        "2019-10-01T07:10:00Z",
+        "usersig (this library)",
+        "expires within 24 h",
+    ] {
+        assert!(text.contains(needle), "{needle} missing in:\n{text}");
+    }
+    let out = usersig(&["inspect", "%%%"], None, None);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn demo_runs_and_shows_each_verdict() {
+    let out = usersig(&["demo"], None, None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    for needle in [
+        "(expired)",
+        "(bad_signature)",
+        "(identifier_mismatch)",
+        "(malformed)",
+        "valid",
+    ] {
+        assert!(text.contains(needle), "{needle} missing in:\n{text}");
+    }
+    assert!(!text.contains(KEY), "the demo must not print the key");
+}
