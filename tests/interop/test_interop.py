@@ -208,11 +208,20 @@ def sdk_token(request, monkeypatch):
     return token
 
 
+def contract_fields(got: dict | None, expected: dict | None) -> dict | None:
+    """`got` cut to the keys the contract names: the CLI may add more (e.g. expires_at_utc)."""
+    if not isinstance(got, dict) or expected is None:
+        return got
+    return {k: got.get(k, "<missing>") for k in expected}
+
+
 def assert_claims(result: dict, expected: dict):
     assert result["valid"] is True and result["error"] is None, result
     assert isinstance(result["message"], str)
     claims = result["claims"]
-    assert {k: claims.get(k, "<missing>") for k in expected} == expected
+    assert contract_fields(claims, expected) | {
+        "private_map_key": contract_fields(claims.get("private_map_key", "<missing>"),
+                                           expected["private_map_key"])} == expected
 
 
 def assert_invalid(code: int, result: dict, kind: str):
@@ -238,6 +247,17 @@ def test_sdk_token_verifies_with_exact_claims(usersig, sdk_token, sdk, case):
                                   extra=userbuf_args)
     assert code == 0, result
     assert_claims(result, expected)
+
+
+@pytest.mark.parametrize("sdk,case", SDK_CASES)
+def test_sdk_token_fails_an_unmet_userbuf_expectation(usersig, sdk_token, sdk, case):
+    # SPEC §5.8: a stated userbuf must be present with equal bytes.
+    token = sdk_token(sdk, case)
+    buf = case.expected_userbuf
+    wrong = b"abc" if buf is None else buf + b"\x00"
+    code, result = usersig.verify(token, identifier=case.identifier, now=case.time,
+                                  extra=("--userbuf-b64", b64(wrong)))
+    assert_invalid(code, result, "userbuf_mismatch")
 
 
 @pytest.mark.parametrize("sdk,case", [p for p in SDK_CASES if p.values[1].kind.startswith("pmk")])
@@ -336,6 +356,8 @@ OUR_CASES = [
     Case("pmk-room-non-ascii-u32-max", "小军/é", RECENT, 300, room_id=2**32 - 1, privileges=42),
     Case("pmk-str-spec-example", "xiaojun", SPEC_TIME, SPEC_EXPIRE, room_str="1000000040"),
     Case("pmk-str-non-ascii-room", "emoji😀🎉", RECENT, 0, room_str="房间-🎉", privileges=1),
+    # SPEC §6: an empty string room means "no string room", version 0, room id 0.
+    Case("pmk-str-empty-means-numeric", "xiaojun", SPEC_TIME, SPEC_EXPIRE, room_str=""),
 ]
 COMPRESSIONS = {
     # name: (RFC 1950 FLEVEL that zlib and miniz write, every deflate block stored?)
@@ -385,6 +407,17 @@ def test_our_default_expire_is_180_days(usersig):
     decoded = sc.check_token(token, KEY, SDKAPPID, "xiaojun")
     assert decoded.expire == SPEC_EXPIRE  # SPEC §7
     assert decoded.sig == "gOoeW13s19Fgyn8RwlEt/rLkw3wzLq9M+SqBbXTIfnQ="  # SPEC §2
+
+
+def test_cli_reads_the_token_from_stdin_and_the_key_from_a_file(usersig, tmp_path):
+    token = usersig.gen(identifier="小军/é", time=SPEC_TIME, expire=SPEC_EXPIRE)
+    key_file = tmp_path / "key"
+    key_file.write_text(KEY)
+    out = usersig.run(["verify", "--json", "--key-file", str(key_file), "--now", str(SPEC_TIME),
+                       "--sdkappid", str(SDKAPPID), "--identifier", "小军/é", "-"],
+                      key=None, stdin=token + "\n")
+    assert out.code == 0, out
+    assert_claims(out.json(), Case("", "小军/é", SPEC_TIME, SPEC_EXPIRE).expected_claims())
 
 
 def test_cli_without_a_key_is_a_usage_error(usersig):
