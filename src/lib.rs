@@ -60,6 +60,11 @@ pub const DEMO_SDKAPPID: u64 = 1_400_000_000;
 /// The public demo key from Tencent's documentation (SPEC §2). Never use it in production.
 pub const DEMO_KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
 
+// The README's examples compile as doctests, so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// Claims as JSON, the shape of `usersig verify --json` and of the language bindings.
 ///
 /// ```
@@ -86,4 +91,55 @@ pub fn claims_json(claims: &Claims) -> serde_json::Value {
         }),
         "private_map_key": claims.private_map_key.as_ref().map(inspect::pmk_json),
     })
+}
+
+/// The decoding stages one by one, for the fuzz targets in `fuzz/` only. Not public API: no
+/// stability promise; it may change or go away in any release.
+#[doc(hidden)]
+pub mod __fuzz {
+    use crate::{Limits, Malformed, VerifyError, token};
+
+    /// The fields of a type-checked v2 document (SPEC §3); nothing verified.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Fields {
+        /// `TLS.identifier`.
+        pub identifier: String,
+        /// `TLS.sdkappid`.
+        pub sdkappid: u64,
+        /// `TLS.expire`.
+        pub expire: u64,
+        /// `TLS.time`.
+        pub time: u64,
+        /// `TLS.userbuf` as received.
+        pub userbuf_b64: Option<String>,
+        /// `TLS.sig` as received.
+        pub sig_b64: String,
+    }
+
+    /// SPEC §4.2-4.3: token text to zlib bytes.
+    pub fn decode_outer(token: &str, limits: &Limits) -> Result<Vec<u8>, Malformed> {
+        token::decode_outer(token, limits).map(|(bytes, _)| bytes)
+    }
+
+    /// SPEC §4: token text to the inflated JSON bytes.
+    pub fn decode_to_json(token: &str, limits: &Limits) -> Result<Vec<u8>, Malformed> {
+        token::decode_to_json(token, limits).map(|(json, _)| json)
+    }
+
+    /// SPEC §3, §5.2: JSON bytes to type-checked fields.
+    pub fn parse_document(json: &[u8]) -> Result<Fields, VerifyError> {
+        token::parse_document(json).map(|d| Fields {
+            identifier: d.identifier,
+            sdkappid: d.sdkappid,
+            expire: d.expire,
+            time: d.time,
+            userbuf_b64: d.userbuf_b64,
+            sig_b64: d.sig_b64,
+        })
+    }
+
+    /// The `TLS.userbuf` text to bytes, as verification decodes it.
+    pub fn decode_userbuf(text: &str) -> Result<Vec<u8>, Malformed> {
+        token::decode_userbuf(text)
+    }
 }
