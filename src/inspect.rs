@@ -244,7 +244,7 @@ pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, VerifyError> {
         stored: compressed.get(2).is_some_and(|b| (b >> 1) & 3 == 0),
         flevel: compressed.get(1).map_or(0, |b| b >> 6),
     };
-    let json = token::inflate(&compressed, limits.max_inflated_bytes)?;
+    let json = crate::zlib::inflate(&compressed, limits.max_inflated_bytes)?;
     let entries = parse_ordered(&json)?;
 
     let get = |name: &str| entries.iter().find(|(k, _)| k == name).map(|(_, v)| v);

@@ -41,11 +41,14 @@
 
 mod error;
 mod inspect;
+mod json_fast;
 mod sign;
 mod time_fmt;
 mod token;
 mod userbuf;
 mod verify;
+#[doc(hidden)]
+pub mod zlib;
 
 pub use error::{ErrorKind, Layer, Malformed, SignError, VerifyError};
 pub use inspect::{Inspection, JsonStyle, Warning, ZlibInfo, inspect, inspect_at};
@@ -121,14 +124,36 @@ pub mod __fuzz {
         token::decode_outer(token, limits).map(|(bytes, _)| bytes)
     }
 
-    /// SPEC §4: token text to the inflated JSON bytes.
+    /// SPEC §4: token text to the inflated JSON bytes, by the path verification takes.
     pub fn decode_to_json(token: &str, limits: &Limits) -> Result<Vec<u8>, Malformed> {
-        token::decode_to_json(token, limits).map(|(json, _)| json)
+        token::decode_to_json_fast(token, limits)
+    }
+
+    /// SPEC §4.2: bytes to token text, as minting writes it.
+    pub fn encode_outer(bytes: &[u8], out: &mut String) {
+        token::encode_outer(bytes, out)
+    }
+
+    /// The one-pass decoder verification tries first; `None` defers to [`decode_outer`].
+    pub fn decode_outer_fast(token: &str, limits: &Limits) -> Option<Vec<u8>> {
+        token::decode_outer_fast(token, limits)
     }
 
     /// SPEC §3, §5.2: JSON bytes to type-checked fields.
     pub fn parse_document(json: &[u8]) -> Result<Fields, VerifyError> {
         token::parse_document(json).map(|d| Fields {
+            identifier: d.identifier,
+            sdkappid: d.sdkappid,
+            expire: d.expire,
+            time: d.time,
+            userbuf_b64: d.userbuf_b64,
+            sig_b64: d.sig_b64,
+        })
+    }
+
+    /// SPEC §3, §5.2 by the serde_json reference path alone (no fast path).
+    pub fn parse_document_reference(json: &[u8]) -> Result<Fields, VerifyError> {
+        token::parse_document_reference(json).map(|d| Fields {
             identifier: d.identifier,
             sdkappid: d.sdkappid,
             expire: d.expire,

@@ -185,8 +185,11 @@ impl Verifier {
         now: Option<u64>,
     ) -> Result<Claims, VerifyError> {
         // §5.1-5.2: size, encoding, zlib, JSON, field types; limits enforced while decoding.
-        let (json, _) = token::decode_to_json(token, &self.limits)?;
+        let json = token::decode_to_json_fast(token, &self.limits)?;
         let doc = token::parse_document(&json)?;
+        // The document (up to 64 KiB) is not needed past here: free it before the userbuf is
+        // decoded, so peak heap stays well under the 256 KiB tests/alloc_bound.rs asserts.
+        drop(json);
         let userbuf = doc
             .userbuf_b64
             .as_deref()

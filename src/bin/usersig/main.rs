@@ -5,6 +5,8 @@
 //! - exit 0 = success / valid, 1 = invalid token, 2 = usage error (on stderr);
 //! - `verify --json` and `inspect --json` print exactly one JSON object on stdout.
 
+mod bench;
+
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,6 +47,8 @@ enum Command {
     Inspect(InspectArgs),
     /// Mint, verify and inspect with the public demo app, and show what failures look like.
     Demo,
+    /// Measure minting and verification speed in this process.
+    Bench(bench::BenchArgs),
 }
 
 #[derive(Args)]
@@ -156,7 +160,7 @@ struct InspectArgs {
 }
 
 /// A failure that ends the program with a message on stderr and exit code 2.
-struct UsageError(String);
+pub(crate) struct UsageError(pub(crate) String);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -165,6 +169,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify_cmd(args),
         Command::Inspect(args) => inspect_cmd(args),
         Command::Demo => demo_cmd(),
+        Command::Bench(args) => bench::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs the pinned official SDKs (the same pins as the interop suite), builds usersig, and
+# times them all in one run: see benches/compare.py.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=target/test-venv
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/pip" install -q --disable-pip-version-check -r tests/interop/requirements.txt
+npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
+cargo build --release --quiet
+"$VENV/bin/python" benches/compare.py "$@"

@@ -1,0 +1,207 @@
+//! `usersig bench`: an in-process throughput report in the spirit of `openssl speed`.
+//!
+//! Each operation runs in batches for its share of `--seconds`; the figure reported is the
+//! median batch's nanoseconds per operation, which shrugs off the odd preemption. The
+//! multi-thread figure runs a mint + verify mix on every thread at once.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use serde_json::{Map, Value, json};
+
+use usersig::{
+    Compression, DEMO_KEY, DEMO_SDKAPPID, Mint, Privileges, Room, Signer, Verifier, inspect_at,
+};
+
+use crate::UsageError;
+
+#[derive(Args)]
+pub(crate) struct BenchArgs {
+    /// Threads for the throughput figure.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    threads: usize,
+    /// Total seconds to spend measuring the single-thread operations.
+    #[arg(long, default_value_t = 3.0, value_name = "S")]
+    seconds: f64,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+const TIME: u64 = 1_569_910_200;
+
+/// One measured operation: a name, and a closure that performs it once.
+type Op<'a> = (&'static str, &'static str, Box<dyn FnMut() + 'a>);
+
+pub(crate) fn run(args: BenchArgs) -> Result<(), UsageError> {
+    if args.threads == 0 || args.threads > 1024 {
+        return Err(UsageError("--threads must be between 1 and 1024".into()));
+    }
+    if !(args.seconds.is_finite() && args.seconds > 0.0 && args.seconds <= 3600.0) {
+        return Err(UsageError("--seconds must be between 0 and 3600".into()));
+    }
+    let bench_err = |e: &dyn std::fmt::Display| UsageError(format!("bench setup failed: {e}"));
+    let signer = Signer::new(DEMO_SDKAPPID, DEMO_KEY).map_err(|e| bench_err(&e))?;
+    let stored = signer.clone().with_compression(Compression::Stored);
+    let compressed = signer.clone().with_compression(Compression::Standard);
+    let verifier = Verifier::new(DEMO_SDKAPPID, DEMO_KEY).map_err(|e| bench_err(&e))?;
+    let plain = Mint::new("xiaojun").time(TIME);
+    let pmk = plain.private_map_key(Room::Numeric(10000), Privileges::ALL);
+    let default_token = signer.mint(&plain).map_err(|e| bench_err(&e))?;
+    let level6_token = compressed.mint(&plain).map_err(|e| bench_err(&e))?;
+
+    let mut out = String::new();
+    let mut ops: Vec<Op<'_>> = vec![
+        (
+            "gen_ns",
+            "mint, default settings (stored)",
+            Box::new(|| {
+                let _ = black_box(signer.mint_into(black_box(&plain), &mut out));
+            }),
+        ),
+        (
+            "gen_stored_ns",
+            "mint, stored zlib",
+            Box::new(|| {
+                let _ = black_box(stored.mint(black_box(&plain)));
+            }),
+        ),
+        (
+            "gen_compressed_ns",
+            "mint, zlib level 6",
+            Box::new(|| {
+                let _ = black_box(compressed.mint(black_box(&plain)));
+            }),
+        ),
+        (
+            "gen_pmk_ns",
+            "mint PrivateMapKey, stored",
+            Box::new(|| {
+                let _ = black_box(stored.mint(black_box(&pmk)));
+            }),
+        ),
+        (
+            "verify_ns",
+            "verify a default-settings token",
+            Box::new(|| {
+                let _ = black_box(verifier.verify_at(black_box(&default_token), "xiaojun", TIME));
+            }),
+        ),
+        (
+            "verify_compressed_ns",
+            "verify a level-6 token",
+            Box::new(|| {
+                let _ = black_box(verifier.verify_at(black_box(&level6_token), "xiaojun", TIME));
+            }),
+        ),
+        (
+            "inspect_ns",
+            "inspect a level-6 token",
+            Box::new(|| {
+                let _ = black_box(inspect_at(black_box(&level6_token), TIME));
+            }),
+        ),
+    ];
+
+    let share = Duration::from_secs_f64(args.seconds / ops.len() as f64);
+    let mut report = Map::new();
+    let mut rows = Vec::new();
+    for (key, label, op) in ops.iter_mut() {
+        let ns = median_ns_per_op(op.as_mut(), share);
+        report.insert((*key).into(), json!(round1(ns)));
+        rows.push((*label, ns));
+    }
+
+    let (total_ops, elapsed) = throughput(&signer, &verifier, &plain, args.threads, share * 2);
+    let ops_per_s = total_ops as f64 / elapsed.as_secs_f64();
+    report.insert("threads".into(), json!(args.threads));
+    report.insert("total_ops_per_s".into(), json!(ops_per_s.round()));
+    report.insert(
+        "throughput_workload".into(),
+        json!("mint (stored) + verify, alternating, on every thread"),
+    );
+    report.insert("version".into(), json!(env!("CARGO_PKG_VERSION")));
+
+    if args.json {
+        println!("{}", Value::Object(report));
+    } else {
+        println!(
+            "usersig {} bench (single thread, median of batches)",
+            env!("CARGO_PKG_VERSION")
+        );
+        println!("{:<36} {:>12} {:>14}", "operation", "ns/op", "ops/s");
+        for (label, ns) in rows {
+            println!("{label:<36} {ns:>12.1} {:>14.0}", 1e9 / ns);
+        }
+        println!(
+            "\nthroughput, {} thread(s), mint+verify mix: {:.0} ops/s",
+            args.threads, ops_per_s
+        );
+    }
+    Ok(())
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// Runs `op` in batches sized to ~2 ms for `budget`, returning the median batch's ns/op.
+fn median_ns_per_op(op: &mut dyn FnMut(), budget: Duration) -> f64 {
+    // Calibrate: how many calls take about 2 ms.
+    let mut batch = 1u64;
+    loop {
+        let start = Instant::now();
+        for _ in 0..batch {
+            op();
+        }
+        if start.elapsed() >= Duration::from_millis(2) || batch >= 1 << 24 {
+            break;
+        }
+        batch *= 2;
+    }
+    let mut samples = Vec::new();
+    let deadline = Instant::now() + budget;
+    while Instant::now() < deadline || samples.len() < 5 {
+        let start = Instant::now();
+        for _ in 0..batch {
+            op();
+        }
+        samples.push(start.elapsed().as_nanos() as f64 / batch as f64);
+    }
+    samples.sort_by(f64::total_cmp);
+    samples.get(samples.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Total operations completed by `threads` threads in `budget`, each alternating mint and
+/// verify on the shared signer and verifier.
+fn throughput(
+    signer: &Signer,
+    verifier: &Verifier,
+    mint: &Mint<'_>,
+    threads: usize,
+    budget: Duration,
+) -> (u64, Duration) {
+    let start = Instant::now();
+    let deadline = start + budget;
+    let total: u64 = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(move || {
+                    let mut token = String::new();
+                    let mut n = 0u64;
+                    while Instant::now() < deadline {
+                        for _ in 0..64 {
+                            let _ = signer.mint_into(mint, &mut token);
+                            let _ = black_box(verifier.verify_at(&token, "xiaojun", TIME));
+                        }
+                        n += 128;
+                    }
+                    n
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(0)).sum()
+    });
+    (total, start.elapsed())
+}

@@ -1,0 +1,303 @@
+//! zlib streams (SPEC §4.1), fast for the small documents tokens carry.
+//!
+//! Public only for the differential tests and fuzz targets: not part of the supported API.
+//!
+//! flate2 is the reference path. Two things make it slow for 200-byte documents: creating a
+//! compressor or decompressor allocates and clears hundreds of KiB of state, and it is done per
+//! call. So:
+//! - stored streams (level 0, our default and the Go SDK's) are written and read directly: a
+//!   zlib header, stored blocks and an Adler-32. Differential tests in `tests/zlib_fastpath.rs`
+//!   prove they produce and accept exactly what flate2 does;
+//! - everything else goes through flate2 with one compressor per level and one decompressor
+//!   per thread, reset between uses instead of rebuilt.
+
+use std::cell::RefCell;
+
+use flate2::{Compress, Decompress, FlushCompress, FlushDecompress, Status};
+
+use crate::error::{Layer, Malformed};
+
+/// The largest stored block (RFC 1951 §3.2.4).
+const MAX_STORED_BLOCK: usize = 65_535;
+
+/// The header zlib writes for level 0 and 1 (FLEVEL 0, no dictionary, window 32 KiB).
+const HEADER_FASTEST: [u8; 2] = [0x78, 0x01];
+
+/// Appends `data` as a zlib stream of stored blocks to `out`.
+pub(crate) fn compress_stored(data: &[u8], out: &mut Vec<u8>) {
+    let blocks = data.len().div_ceil(MAX_STORED_BLOCK).max(1);
+    out.reserve(2 + blocks * 5 + data.len() + 4);
+    out.extend_from_slice(&HEADER_FASTEST);
+    let mut chunks = data.chunks(MAX_STORED_BLOCK).peekable();
+    if chunks.peek().is_none() {
+        // An empty final stored block.
+        out.extend_from_slice(&[0x01, 0x00, 0x00, 0xff, 0xff]);
+    }
+    while let Some(chunk) = chunks.next() {
+        let last = chunks.peek().is_none();
+        // BFINAL in bit 0, BTYPE 00, then padding to the byte boundary.
+        out.push(u8::from(last));
+        let len = u16::try_from(chunk.len()).unwrap_or(u16::MAX);
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(chunk);
+    }
+    out.extend_from_slice(&simd_adler32::adler32(&data).to_be_bytes());
+}
+
+thread_local! {
+    static COMPRESSORS: RefCell<[Option<Compress>; 10]> = const { RefCell::new([
+        None, None, None, None, None, None, None, None, None, None,
+    ]) };
+    static DECOMPRESSOR: RefCell<Option<Decompress>> = const { RefCell::new(None) };
+}
+
+/// Appends `data` compressed at `level` (1-9) as a zlib stream, through flate2, reusing this
+/// thread's compressor for that level.
+pub(crate) fn compress_level(data: &[u8], level: u32, out: &mut Vec<u8>) {
+    let slot = usize::try_from(level.min(9)).unwrap_or(9);
+    let run = |z: &mut Compress, out: &mut Vec<u8>| {
+        z.reset();
+        // Deflate never grows data by more than 5 bytes per 16 KiB block plus the wrapper.
+        out.reserve(data.len() + data.len() / 16_000 * 5 + 64);
+        loop {
+            let consumed = usize::try_from(z.total_in()).unwrap_or(usize::MAX);
+            let rest = data.get(consumed..).unwrap_or_default();
+            if out.len() == out.capacity() {
+                out.reserve(64);
+            }
+            match z.compress_vec(rest, out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    };
+    let reused = COMPRESSORS.try_with(|cell| {
+        let Ok(mut slots) = cell.try_borrow_mut() else {
+            return false;
+        };
+        let Some(entry) = slots.get_mut(slot) else {
+            return false;
+        };
+        let z = entry.get_or_insert_with(|| Compress::new(flate2::Compression::new(level), true));
+        run(z, out);
+        true
+    });
+    if reused != Ok(true) {
+        // Thread-local storage is being torn down (or re-entered): use a fresh compressor.
+        run(
+            &mut Compress::new(flate2::Compression::new(level), true),
+            out,
+        );
+    }
+}
+
+/// Checks the two-byte zlib header (RFC 1950), naming the common wrong formats.
+fn check_header(bytes: &[u8]) -> Result<(), Malformed> {
+    let (cmf, flg) = match bytes {
+        [cmf, flg, ..] => (*cmf, *flg),
+        _ => return Err(Malformed::new(Layer::Zlib, "too short for a zlib stream")),
+    };
+    if cmf == 0x1f && flg == 0x8b {
+        return Err(Malformed::new(
+            Layer::Zlib,
+            "this is gzip, not zlib; UserSig tokens are zlib streams (SPEC §4.1)",
+        ));
+    }
+    let header_ok =
+        cmf & 0x0f == 8 && cmf >> 4 <= 7 && (u16::from(cmf) * 256 + u16::from(flg)) % 31 == 0;
+    if !header_ok {
+        return Err(Malformed::new(
+            Layer::Zlib,
+            "no zlib header (raw deflate and gzip are not accepted, SPEC §4.1)",
+        ));
+    }
+    if flg & 0x20 != 0 {
+        return Err(Malformed::new(
+            Layer::Zlib,
+            "zlib stream needs a preset dictionary",
+        ));
+    }
+    Ok(())
+}
+
+fn too_big(max: usize) -> Malformed {
+    Malformed::new(
+        Layer::Size,
+        format!("token inflates to more than {max} bytes"),
+    )
+}
+
+/// Inflates a zlib stream, never producing more than `max` bytes (SPEC §5.1): a
+/// decompression bomb stops after at most `max + 1` bytes of output. The whole input must be
+/// the stream: trailing bytes are rejected.
+pub fn inflate(bytes: &[u8], max: usize) -> Result<Vec<u8>, Malformed> {
+    check_header(bytes)?;
+    match inflate_stored(bytes, max) {
+        Stored::Done(result) => result,
+        Stored::NotStored => inflate_flate2(bytes, max),
+    }
+}
+
+enum Stored {
+    /// The stream is stored blocks only: this is the answer.
+    Done(Result<Vec<u8>, Malformed>),
+    /// A compressed block appears: use the general path.
+    NotStored,
+}
+
+/// The fast path: a stream of stored blocks only. Anything else is left to flate2, so this
+/// never accepts what flate2 would reject, nor the reverse (see tests/zlib_fastpath.rs).
+fn inflate_stored(bytes: &[u8], max: usize) -> Stored {
+    let corrupt = |why: &str| {
+        Stored::Done(Err(Malformed::new(
+            Layer::Zlib,
+            format!("corrupt zlib stream: {why}"),
+        )))
+    };
+    let mut pos = 2;
+    let mut out = Vec::new();
+    loop {
+        let Some(&head) = bytes.get(pos) else {
+            return if out.is_empty() && pos == 2 {
+                Stored::NotStored
+            } else {
+                corrupt("truncated")
+            };
+        };
+        if (head >> 1) & 3 != 0 {
+            // A compressed block (or the reserved type 3): flate2 decides, from the start. Streams
+            // that mix stored and compressed blocks are legal but rare.
+            return Stored::NotStored;
+        }
+        let Some(&[l0, l1, n0, n1]) = bytes.get(pos + 1..pos + 5).and_then(|s| s.first_chunk())
+        else {
+            return corrupt("truncated");
+        };
+        let len = u16::from_le_bytes([l0, l1]);
+        if len != !u16::from_le_bytes([n0, n1]) {
+            return corrupt("stored block length check failed");
+        }
+        let len = usize::from(len);
+        let Some(data) = bytes.get(pos + 5..pos + 5 + len) else {
+            return corrupt("truncated");
+        };
+        if out.len().saturating_add(len) > max {
+            return Stored::Done(Err(too_big(max)));
+        }
+        if out.capacity() == 0 {
+            out.reserve_exact(len.min(max));
+        }
+        out.extend_from_slice(data);
+        pos += 5 + len;
+        if head & 1 == 1 {
+            break;
+        }
+    }
+    let Some(&[a, b, c, d]) = bytes.get(pos..pos + 4).and_then(|s| s.first_chunk()) else {
+        return corrupt("truncated");
+    };
+    if u32::from_be_bytes([a, b, c, d]) != simd_adler32::adler32(&out.as_slice()) {
+        return corrupt("Adler-32 checksum mismatch");
+    }
+    if pos + 4 != bytes.len() {
+        return Stored::Done(Err(trailing(bytes.len() - pos - 4)));
+    }
+    Stored::Done(Ok(out))
+}
+
+fn trailing(n: usize) -> Malformed {
+    Malformed::new(
+        Layer::Zlib,
+        format!("{n} bytes of garbage after the zlib stream"),
+    )
+}
+
+/// The general path, through flate2, reusing this thread's decompressor.
+fn inflate_flate2(bytes: &[u8], max: usize) -> Result<Vec<u8>, Malformed> {
+    let reused = DECOMPRESSOR.try_with(|cell| {
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            return None;
+        };
+        let z = slot.get_or_insert_with(|| Decompress::new(true));
+        z.reset(true);
+        Some(inflate_with(z, bytes, max))
+    });
+    match reused {
+        Ok(Some(result)) => result,
+        _ => inflate_with(&mut Decompress::new(true), bytes, max),
+    }
+}
+
+fn inflate_with(z: &mut Decompress, bytes: &[u8], max: usize) -> Result<Vec<u8>, Malformed> {
+    // Tokens inflate to a few hundred bytes; start small and grow up to the limit + 1.
+    // Any `max` is accepted, `usize::MAX` included: nothing here may overflow.
+    let limit = max.saturating_add(1);
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len().saturating_mul(4).max(256).min(limit));
+    loop {
+        let consumed = usize::try_from(z.total_in()).unwrap_or(usize::MAX);
+        let rest = bytes.get(consumed..).unwrap_or_default();
+        if out.len() == out.capacity() {
+            if out.len() > max {
+                return Err(too_big(max));
+            }
+            let room = limit.saturating_sub(out.len()).min(out.capacity().max(256));
+            out.reserve_exact(room);
+        }
+        let before = (z.total_in(), z.total_out());
+        let status = z
+            .decompress_vec(rest, &mut out, FlushDecompress::None)
+            .map_err(|e| Malformed::new(Layer::Zlib, format!("corrupt zlib stream: {e}")))?;
+        if out.len() > max {
+            return Err(too_big(max));
+        }
+        match status {
+            Status::StreamEnd => break,
+            Status::Ok | Status::BufError => {
+                if before == (z.total_in(), z.total_out()) && out.len() < out.capacity() {
+                    return Err(Malformed::new(Layer::Zlib, "zlib stream is truncated"));
+                }
+            }
+        }
+    }
+    let consumed = usize::try_from(z.total_in()).unwrap_or(usize::MAX);
+    if consumed != bytes.len() {
+        return Err(trailing(bytes.len().saturating_sub(consumed)));
+    }
+    Ok(out)
+}
+
+/// Compresses `data` at `level` (0 = stored) by the path minting takes.
+pub fn compress(data: &[u8], level: u32, out: &mut Vec<u8>) {
+    if level == 0 {
+        compress_stored(data, out);
+    } else {
+        compress_level(data, level, out);
+    }
+}
+
+/// The reference path alone (no fast path, a fresh decompressor), for differential tests.
+#[doc(hidden)]
+pub fn inflate_reference(bytes: &[u8], max: usize) -> Result<Vec<u8>, Malformed> {
+    check_header(bytes)?;
+    inflate_with(&mut Decompress::new(true), bytes, max)
+}
+
+/// The reference compressor (a fresh flate2 compressor), for differential tests.
+#[doc(hidden)]
+pub fn compress_reference(data: &[u8], level: u32) -> Vec<u8> {
+    let mut z = Compress::new(flate2::Compression::new(level), true);
+    let mut out = Vec::with_capacity(data.len() + data.len() / 16_000 * 5 + 64);
+    loop {
+        let consumed = usize::try_from(z.total_in()).unwrap_or(usize::MAX);
+        let rest = data.get(consumed..).unwrap_or_default();
+        if out.len() == out.capacity() {
+            out.reserve(64);
+        }
+        match z.compress_vec(rest, &mut out, FlushCompress::Finish) {
+            Ok(Status::StreamEnd) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    out
+}

@@ -1,0 +1,124 @@
+//! The fast paths accept and produce exactly what the reference paths (flate2, the general
+//! base64 decoder) do: differential property tests (issue: speed without a second format).
+
+use proptest::prelude::*;
+use usersig::__fuzz::{decode_outer, decode_outer_fast};
+use usersig::Limits;
+use usersig::zlib::{compress_reference, inflate_reference};
+
+const MAX: usize = 64 * 1024;
+
+fn stored(data: &[u8]) -> Vec<u8> {
+    // The public way in: mint-time compression through the crate's own path.
+    let mut out = Vec::new();
+    usersig::zlib::compress(data, 0, &mut out);
+    out
+}
+
+fn compressed(data: &[u8], level: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    usersig::zlib::compress(data, level, &mut out);
+    out
+}
+
+fn inflate(bytes: &[u8]) -> Result<Vec<u8>, usersig::Malformed> {
+    usersig::zlib::inflate(bytes, MAX)
+}
+
+#[test]
+fn stored_streams_match_the_reference_byte_for_byte_at_block_boundaries() {
+    for n in [
+        0usize, 1, 2, 200, 65_534, 65_535, 65_536, 131_070, 131_071, 200_000,
+    ] {
+        let data: Vec<u8> = (0..n).map(|i| (i * 7 % 251) as u8).collect();
+        let ours = stored(&data);
+        assert_eq!(inflate_reference(&ours, usize::MAX).unwrap(), data, "n={n}");
+        assert_eq!(ours, compress_reference(&data, 0), "n={n}");
+    }
+}
+
+#[test]
+fn fast_inflate_rejects_what_the_reference_rejects_on_every_truncation_and_flip() {
+    let data = br#"{"TLS.ver":"2.0","TLS.identifier":"xiaojun"}"#;
+    let z = stored(data);
+    for n in 0..z.len() {
+        assert_eq!(
+            inflate(&z[..n]).is_ok(),
+            inflate_reference(&z[..n], MAX).is_ok(),
+            "len {n}"
+        );
+    }
+    for i in 0..z.len() {
+        for bit in 0..8 {
+            let mut m = z.clone();
+            m[i] ^= 1 << bit;
+            let (a, b) = (inflate(&m), inflate_reference(&m, MAX));
+            assert_eq!(
+                a.as_ref().ok(),
+                b.as_ref().ok(),
+                "byte {i} bit {bit}: {a:?} vs {b:?}"
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn stored_compression_round_trips_and_matches_the_reference(data in prop::collection::vec(any::<u8>(), 0..3000)) {
+        let ours = stored(&data);
+        prop_assert_eq!(&ours, &compress_reference(&data, 0));
+        prop_assert_eq!(inflate(&ours).unwrap(), data);
+    }
+
+    #[test]
+    fn reused_compressors_give_the_reference_output(
+        data in prop::collection::vec(any::<u8>(), 0..3000),
+        level in 1u32..=9,
+    ) {
+        let ours = compressed(&data, level);
+        prop_assert_eq!(&ours, &compress_reference(&data, level));
+        prop_assert_eq!(inflate(&ours).unwrap(), data);
+    }
+
+    #[test]
+    fn fast_and_reference_inflate_agree_on_mutated_streams(
+        data in prop::collection::vec(any::<u8>(), 0..400),
+        level in 0u32..=9,
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4),
+        cut in any::<prop::sample::Index>(),
+        extra in prop::collection::vec(any::<u8>(), 0..3),
+    ) {
+        let mut z = compressed(&data, level);
+        for (at, byte) in edits {
+            let i = at.index(z.len());
+            z[i] = byte;
+        }
+        if cut.index(4) == 0 {
+            let n = cut.index(z.len() + 1);
+            z.truncate(n);
+        }
+        z.extend_from_slice(&extra);
+        let (a, b) = (inflate(&z), inflate_reference(&z, MAX));
+        prop_assert_eq!(a.as_ref().ok(), b.as_ref().ok());
+        prop_assert_eq!(a.is_ok(), b.is_ok());
+    }
+
+    #[test]
+    fn the_fast_outer_decoder_accepts_a_subset_with_the_same_bytes(
+        s in "[A-Za-z0-9*_=+/ -]{0,64}"
+    ) {
+        let limits = Limits::default();
+        if let Some(fast) = decode_outer_fast(&s, &limits) {
+            prop_assert_eq!(Some(fast), decode_outer(&s, &limits).ok());
+        }
+    }
+
+    #[test]
+    fn the_fast_outer_decoder_takes_every_token_we_mint(data in prop::collection::vec(any::<u8>(), 1..300)) {
+        let mut token = String::new();
+        usersig::__fuzz::encode_outer(&data, &mut token);
+        prop_assert_eq!(decode_outer_fast(&token, &Limits::default()), Some(data));
+    }
+}
