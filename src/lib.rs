@@ -7,6 +7,8 @@
 //!   time, and explains every failure with a [`VerifyError`] of a stable [`ErrorKind`].
 //! - [`inspect`] decodes any token without the key and says what it claims, who probably
 //!   minted it and what looks wrong.
+//! - [`rest`] builds REST API URLs, keeps a self-renewing admin token, reads the response
+//!   envelope and explains every error code (SPEC §8); feature `client` adds a pooled HTTPS client.
 //!
 //! The format is specified byte by byte in the project's `SPEC.md`; code cites its sections.
 //!
@@ -42,6 +44,7 @@
 mod error;
 mod inspect;
 mod json_fast;
+pub mod rest;
 mod sign;
 mod time_fmt;
 mod token;

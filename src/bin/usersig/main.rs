@@ -6,6 +6,7 @@
 //! - `verify --json` and `inspect --json` print exactly one JSON object on stdout.
 
 mod bench;
+mod rest;
 
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
@@ -49,6 +50,13 @@ enum Command {
     Demo,
     /// Measure minting and verification speed in this process.
     Bench(bench::BenchArgs),
+    /// Print a ready REST API URL carrying a fresh admin UserSig (SPEC §8).
+    RestUrl(rest::RestUrlArgs),
+    /// Call the REST API and print the response envelope; exit 1 on FAIL.
+    #[cfg(feature = "client")]
+    Call(rest::CallArgs),
+    /// Explain a REST error code or a verifier error kind, and what to do about it.
+    Explain(rest::ExplainArgs),
 }
 
 #[derive(Args)]
@@ -170,6 +178,10 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect_cmd(args),
         Command::Demo => demo_cmd(),
         Command::Bench(args) => bench::run(args).map(|()| ExitCode::SUCCESS),
+        Command::RestUrl(args) => rest::rest_url_cmd(args),
+        #[cfg(feature = "client")]
+        Command::Call(args) => rest::call_cmd(args),
+        Command::Explain(args) => rest::explain_cmd(args),
     };
     match result {
         Ok(code) => code,
