@@ -2,7 +2,7 @@
 //! at each compression setting, verify of our tokens and of tokens minted by the official
 //! Python and npm SDKs (benches/fixtures/sdk_tokens.json), and inspect.
 //!
-//! `cargo bench --bench usersig`; the C ABI figures come from `bindings/c/bench.c`.
+//! `cargo bench --bench usersig`; the C ABI overhead comes from `cargo bench --bench ffi_overhead`.
 
 use std::hint::black_box;
 

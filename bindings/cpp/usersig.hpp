@@ -1,0 +1,324 @@
+// usersig.hpp: a header-only C++17 wrapper over the usersig C ABI (usersig.h).
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//
+// - RAII handles: usersig::signer and usersig::verifier free (and wipe) their C handle on
+//   destruction; they are move-only, and const methods may be called from many threads at once.
+// - std::string_view in, std::string out (tokens, userbufs and JSON are plain byte strings).
+// - Failures throw usersig::error, which carries the result code and its stable kind
+//   ("expired", "bad_signature", ...; see usersig_error_kind in usersig.h).
+//
+// Link as for the C library (see bindings/c/README-section.md).
+#ifndef USERSIG_HPP
+#define USERSIG_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "usersig.h"
+
+namespace usersig {
+
+/// A failed call: the result code, its stable kind and its message.
+class error : public std::runtime_error {
+public:
+    explicit error(int code) : std::runtime_error(usersig_error_message(code)), code_(code) {}
+    /// The USERSIG_ERR_* code.
+    int code() const noexcept { return code_; }
+    /// The stable kind, e.g. "expired" (static storage).
+    std::string_view kind() const noexcept { return usersig_error_kind(code_); }
+
+private:
+    int code_;
+};
+
+/// How minted tokens are compressed.
+enum class compression : int {
+    stored = USERSIG_COMPRESSION_STORED,     ///< zlib level 0: the fastest (default)
+    fast = USERSIG_COMPRESSION_FAST,         ///< zlib level 1
+    standard = USERSIG_COMPRESSION_STANDARD  ///< zlib level 6: the shortest tokens
+};
+
+/// A PrivateMapKey found in a valid token's userbuf (SPEC §6).
+struct private_map_key {
+    bool string_room = false;  ///< a string room (its text is in claims::userbuf)
+    std::uint32_t room_id = 0;  ///< the numeric room, 0 for a string room
+    std::uint32_t privileges = 0;  ///< USERSIG_PRIV_* bits
+    std::uint32_t expires_at = 0;  ///< absolute expiry, Unix seconds
+};
+
+/// What a valid token says. The identifier is the one passed to verify().
+struct claims {
+    std::uint64_t sdkappid = 0;
+    std::uint64_t time = 0;        ///< issue time, Unix seconds
+    std::uint64_t expire = 0;      ///< lifetime, seconds
+    std::uint64_t expires_at = 0;  ///< time + expire: the last valid second
+    std::optional<std::string> userbuf;  ///< the decoded userbuf bytes, when there is one
+    std::optional<private_map_key> pmk;  ///< the userbuf read as a PrivateMapKey, when it is one
+};
+
+/// A requirement on the token's userbuf. It views the bytes it is given (std::string_view
+/// semantics): keep them alive while the expectation is in use.
+class expect {
+public:
+    /// No requirement.
+    static expect anything() noexcept { return expect(USERSIG_EXPECT_ANYTHING); }
+    /// The token must carry no userbuf.
+    static expect no_userbuf() noexcept { return expect(USERSIG_EXPECT_NO_USERBUF); }
+    /// The token must carry exactly these bytes.
+    static expect userbuf(std::string_view bytes) noexcept {
+        expect e(USERSIG_EXPECT_USERBUF);
+        e.raw_.userbuf = reinterpret_cast<const std::uint8_t*>(bytes.data());
+        e.raw_.userbuf_len = bytes.size();
+        return e;
+    }
+    /// A PrivateMapKey for numeric room `room_id` granting at least `privileges`.
+    static expect room(std::uint32_t room_id, std::uint32_t privileges) noexcept {
+        expect e(USERSIG_EXPECT_ROOM);
+        e.raw_.room_id = room_id;
+        e.raw_.privileges = privileges;
+        return e;
+    }
+    /// A PrivateMapKey for string room `room` granting at least `privileges`.
+    static expect str_room(std::string_view room, std::uint32_t privileges) noexcept {
+        expect e(USERSIG_EXPECT_STR_ROOM);
+        e.raw_.room = room.data();
+        e.raw_.room_len = room.size();
+        e.raw_.privileges = privileges;
+        return e;
+    }
+    /// The C struct, for usersig_verify*.
+    const usersig_expect* get() const noexcept { return &raw_; }
+
+private:
+    explicit expect(std::int32_t kind) noexcept : raw_() { raw_.kind = kind; }
+    usersig_expect raw_;
+};
+
+namespace detail {
+
+inline void check(int rc) {
+    if (rc != USERSIG_OK) throw error(rc);
+}
+
+// Calls `f(out, cap, &len)` into a std::string, growing it once if the first guess is short.
+template <class F>
+std::string text(std::size_t guess, F&& f) {
+    std::string out(guess, '\0');
+    std::size_t len = 0;
+    // std::string keeps one writable byte past size() for the NUL.
+    int rc = f(out.data(), out.size() + 1, &len);
+    if (rc == USERSIG_ERR_BUFFER_TOO_SMALL) {
+        out.assign(len, '\0');
+        rc = f(out.data(), out.size() + 1, &len);
+    }
+    check(rc);
+    out.resize(len);
+    return out;
+}
+
+inline const std::uint8_t* bytes(std::string_view s) noexcept {
+    return reinterpret_cast<const std::uint8_t*>(s.data());
+}
+
+constexpr std::size_t token_guess = 512;
+
+}  // namespace detail
+
+/// Mints tokens for one app. Immutable: share one across threads.
+class signer {
+public:
+    signer(std::uint64_t sdkappid, std::string_view key, compression c = compression::stored) {
+        detail::check(usersig_signer_new(sdkappid, key.data(), key.size(), static_cast<int>(c),
+                                         &handle_));
+    }
+    ~signer() { usersig_signer_free(handle_); }
+    signer(signer&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    signer& operator=(signer&& other) noexcept {
+        if (this != &other) {
+            usersig_signer_free(handle_);
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    signer(const signer&) = delete;
+    signer& operator=(const signer&) = delete;
+
+    /// A plain UserSig issued now, valid for `expire` seconds.
+    std::string sign(std::string_view identifier,
+                     std::uint64_t expire = USERSIG_DEFAULT_EXPIRE_SECS) const {
+        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
+            return usersig_sign(handle_, identifier.data(), identifier.size(), expire, out, cap,
+                                len);
+        });
+    }
+    /// As sign(), issued at `time` (Unix seconds).
+    std::string sign_at(std::string_view identifier, std::uint64_t expire,
+                        std::uint64_t time) const {
+        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
+            return usersig_sign_at(handle_, identifier.data(), identifier.size(), expire, time,
+                                   out, cap, len);
+        });
+    }
+    /// A UserSig issued now carrying `userbuf`.
+    std::string sign_userbuf(std::string_view identifier, std::uint64_t expire,
+                             std::string_view userbuf) const {
+        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
+            return usersig_sign_userbuf(handle_, identifier.data(), identifier.size(), expire,
+                                        detail::bytes(userbuf), userbuf.size(), out, cap, len);
+        });
+    }
+    /// As sign_userbuf(), issued at `time`.
+    std::string sign_userbuf_at(std::string_view identifier, std::uint64_t expire,
+                                std::uint64_t time, std::string_view userbuf) const {
+        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
+            return usersig_sign_userbuf_at(handle_, identifier.data(), identifier.size(), expire,
+                                           time, detail::bytes(userbuf), userbuf.size(), out, cap,
+                                           len);
+        });
+    }
+    /// A TRTC PrivateMapKey issued now for numeric room `room_id`.
+    std::string sign_pmk(std::string_view identifier, std::uint64_t expire, std::uint32_t room_id,
+                         std::uint32_t privileges) const {
+        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
+            return usersig_sign_pmk(handle_, identifier.data(), identifier.size(), expire, room_id,
+                                    privileges, out, cap, len);
+        });
+    }
+    /// As sign_pmk(), issued at `time`.
+    std::string sign_pmk_at(std::string_view identifier, std::uint64_t expire, std::uint64_t time,
+                            std::uint32_t room_id, std::uint32_t privileges) const {
+        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
+            return usersig_sign_pmk_at(handle_, identifier.data(), identifier.size(), expire, time,
+                                       room_id, privileges, out, cap, len);
+        });
+    }
+    /// A TRTC PrivateMapKey issued now for string room `room`.
+    std::string sign_pmk_str(std::string_view identifier, std::uint64_t expire,
+                             std::string_view room, std::uint32_t privileges) const {
+        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
+            return usersig_sign_pmk_str(handle_, identifier.data(), identifier.size(), expire,
+                                        room.data(), room.size(), privileges, out, cap, len);
+        });
+    }
+    /// As sign_pmk_str(), issued at `time`.
+    std::string sign_pmk_str_at(std::string_view identifier, std::uint64_t expire,
+                                std::uint64_t time, std::string_view room,
+                                std::uint32_t privileges) const {
+        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
+            return usersig_sign_pmk_str_at(handle_, identifier.data(), identifier.size(), expire,
+                                           time, room.data(), room.size(), privileges, out, cap,
+                                           len);
+        });
+    }
+    /// The C handle, borrowed.
+    const usersig_signer* get() const noexcept { return handle_; }
+
+private:
+    usersig_signer* handle_ = nullptr;
+};
+
+/// A verifier's settings; the defaults are SPEC §5's.
+struct verifier_options {
+    std::uint64_t max_future_skew_secs = USERSIG_DEFAULT_MAX_FUTURE_SKEW_SECS;
+    std::uint64_t leeway_secs = 0;
+    std::size_t max_token_len = USERSIG_MAX_TOKEN_LEN;
+    std::size_t max_inflated_len = USERSIG_MAX_INFLATED_LEN;
+};
+
+/// Verifies tokens for one app. Immutable: share one across threads.
+class verifier {
+public:
+    verifier(std::uint64_t sdkappid, std::string_view key,
+             const verifier_options& options = verifier_options()) {
+        detail::check(usersig_verifier_new(sdkappid, key.data(), key.size(),
+                                           options.max_future_skew_secs, options.leeway_secs,
+                                           options.max_token_len, options.max_inflated_len,
+                                           &handle_));
+    }
+    ~verifier() { usersig_verifier_free(handle_); }
+    verifier(verifier&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    verifier& operator=(verifier&& other) noexcept {
+        if (this != &other) {
+            usersig_verifier_free(handle_);
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    verifier(const verifier&) = delete;
+    verifier& operator=(const verifier&) = delete;
+
+    /// Verifies `token` for `identifier` against the system clock; throws usersig::error.
+    claims verify(std::string_view token, std::string_view identifier,
+                  const expect& e = expect::anything()) const {
+        return run([&](usersig_claims* c, std::uint8_t* out, std::size_t cap) {
+            return usersig_verify(handle_, token.data(), token.size(), identifier.data(),
+                                  identifier.size(), e.get(), c, out, cap);
+        });
+    }
+    /// Verifies `token` for `identifier` at `now` (Unix seconds); throws usersig::error.
+    claims verify_at(std::string_view token, std::string_view identifier, std::uint64_t now,
+                     const expect& e = expect::anything()) const {
+        return run([&](usersig_claims* c, std::uint8_t* out, std::size_t cap) {
+            return usersig_verify_at(handle_, token.data(), token.size(), identifier.data(),
+                                     identifier.size(), now, e.get(), c, out, cap);
+        });
+    }
+    /// The C handle, borrowed.
+    const usersig_verifier* get() const noexcept { return handle_; }
+
+private:
+    template <class F>
+    static claims run(F&& f) {
+        usersig_claims c{};
+        std::uint8_t small[256];
+        std::string userbuf;
+        int rc = f(&c, small, sizeof small);
+        if (rc == USERSIG_ERR_BUFFER_TOO_SMALL) {
+            // A userbuf longer than 256 bytes: verify again into a buffer of its size.
+            userbuf.assign(c.userbuf_len, '\0');
+            rc = f(&c, reinterpret_cast<std::uint8_t*>(userbuf.data()), userbuf.size());
+        } else if (rc == USERSIG_OK) {
+            userbuf.assign(reinterpret_cast<const char*>(small), c.userbuf_len);
+        }
+        detail::check(rc);
+        claims out;
+        out.sdkappid = c.sdkappid;
+        out.time = c.time;
+        out.expire = c.expire;
+        out.expires_at = c.expires_at;
+        if (c.has_userbuf) out.userbuf = std::move(userbuf);
+        if (c.has_private_map_key) {
+            out.pmk = private_map_key{c.pmk_is_string_room, c.pmk_room_id, c.pmk_privileges,
+                                      c.pmk_expires_at};
+        }
+        return out;
+    }
+
+    usersig_verifier* handle_ = nullptr;
+};
+
+/// Decodes `token` without a key (nothing verified) and describes it as JSON, as of now.
+inline std::string inspect(std::string_view token) {
+    return detail::text(4096, [&](char* out, std::size_t cap, std::size_t* len) {
+        return usersig_inspect(token.data(), token.size(), out, cap, len);
+    });
+}
+
+/// As inspect(), as of `now` (Unix seconds).
+inline std::string inspect_at(std::string_view token, std::uint64_t now) {
+    return detail::text(4096, [&](char* out, std::size_t cap, std::size_t* len) {
+        return usersig_inspect_at(token.data(), token.size(), now, out, cap, len);
+    });
+}
+
+/// The library's version, e.g. "0.1.0".
+inline std::string_view version() noexcept { return usersig_version(); }
+
+}  // namespace usersig
+
+#endif  // USERSIG_HPP
