@@ -122,8 +122,9 @@
 #define USERSIG_ERR_IDENTIFIER_CONTAINS_NUL 22
 
 /**
- * Minting: an identifier, userbuf or room string is longer than the format's 65535 bytes.
- * Kind `"too_long"`.
+ * Minting: an identifier, userbuf or room string is longer than the format's 65535 bytes, or
+ * the token would be longer than `USERSIG_MAX_TOKEN_LEN` (or its JSON longer than
+ * `USERSIG_MAX_INFLATED_LEN`). Kind `"too_long"`.
  */
 #define USERSIG_ERR_TOO_LONG 23
 
@@ -174,9 +175,9 @@
 /**
  * The longest token the library verifies by default, in bytes (SPEC §5.1), and so the token
  * buffer size a caller needs, plus 1 for the NUL: `char buf[USERSIG_MAX_TOKEN_LEN + 1]`.
- * Minting a token longer than this (only with identifiers or userbufs of many KiB) fails
- * with `USERSIG_ERR_BUFFER_TOO_SMALL` on such a buffer, and no default verifier would accept
- * that token.
+ * Minting never produces a longer token: one that would be longer (only with identifiers or
+ * userbufs of many KiB) fails with `USERSIG_ERR_TOO_LONG`, since no default verifier would
+ * accept it (SPEC §7).
  */
 #define USERSIG_MAX_TOKEN_LEN (16 * 1024)
 

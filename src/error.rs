@@ -367,9 +367,11 @@ pub enum SignError {
     EmptyIdentifier,
     /// The identifier contains a NUL byte.
     IdentifierContainsNul,
-    /// A field is longer than the format can carry (u16 lengths, SPEC §6-7).
+    /// An input is longer than the format can carry (u16 lengths, SPEC §6-7), or the token
+    /// would exceed the verifier's default limits (SPEC §5.1: 16 KiB of token, 64 KiB of
+    /// JSON), which no default verifier would accept.
     TooLong {
-        /// Which input: `"identifier"`, `"userbuf"` or `"room"`.
+        /// Which input: `"identifier"`, `"userbuf"`, `"room"`, `"token"` or `"token document"`.
         what: &'static str,
         /// Its length in bytes.
         len: usize,

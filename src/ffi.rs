@@ -97,8 +97,9 @@ pub const USERSIG_ERR_EMPTY_KEY: c_int = 20;
 pub const USERSIG_ERR_EMPTY_IDENTIFIER: c_int = 21;
 /// Minting: the identifier contains a NUL byte. Kind `"identifier_contains_nul"`.
 pub const USERSIG_ERR_IDENTIFIER_CONTAINS_NUL: c_int = 22;
-/// Minting: an identifier, userbuf or room string is longer than the format's 65535 bytes.
-/// Kind `"too_long"`.
+/// Minting: an identifier, userbuf or room string is longer than the format's 65535 bytes, or
+/// the token would be longer than `USERSIG_MAX_TOKEN_LEN` (or its JSON longer than
+/// `USERSIG_MAX_INFLATED_LEN`). Kind `"too_long"`.
 pub const USERSIG_ERR_TOO_LONG: c_int = 23;
 /// Minting: `time + expire` does not fit (in 64 bits, or 32 bits for a PrivateMapKey). Kind
 /// `"expiry_out_of_range"`.
@@ -127,9 +128,9 @@ pub const USERSIG_ERR_PANIC: c_int = 60;
 
 /// The longest token the library verifies by default, in bytes (SPEC §5.1), and so the token
 /// buffer size a caller needs, plus 1 for the NUL: `char buf[USERSIG_MAX_TOKEN_LEN + 1]`.
-/// Minting a token longer than this (only with identifiers or userbufs of many KiB) fails
-/// with `USERSIG_ERR_BUFFER_TOO_SMALL` on such a buffer, and no default verifier would accept
-/// that token.
+/// Minting never produces a longer token: one that would be longer (only with identifiers or
+/// userbufs of many KiB) fails with `USERSIG_ERR_TOO_LONG`, since no default verifier would
+/// accept it (SPEC §7).
 pub const USERSIG_MAX_TOKEN_LEN: usize = 16 * 1024;
 /// The most bytes a token may inflate to by default (SPEC §5.1).
 pub const USERSIG_MAX_INFLATED_LEN: usize = 64 * 1024;

@@ -8,7 +8,7 @@ use sha2::Sha256;
 
 use crate::error::SignError;
 use crate::time_fmt::unix_now;
-use crate::token::{self, B64, Compression, OutDoc};
+use crate::token::{self, B64, Compression, Limits, OutDoc};
 use crate::userbuf::{PrivateMapKey, Privileges, Room};
 
 /// The default lifetime: 180 days, as in Tencent's documentation (SPEC §7).
@@ -307,9 +307,28 @@ impl Signer {
             },
             &mut json,
         );
+        // SPEC §7: never mint what §5 would refuse. Only identifiers or userbufs of many KiB
+        // get near the default limits.
+        let limits = Limits::default();
+        if json.len() > limits.max_inflated_bytes {
+            return Err(SignError::TooLong {
+                what: "token document",
+                len: json.len(),
+                max: limits.max_inflated_bytes,
+            });
+        }
         let mut compressed = Vec::new();
         token::compress(&json, self.compression, &mut compressed);
         token::encode_outer(&compressed, out);
+        if out.len() > limits.max_token_bytes {
+            let len = out.len();
+            out.clear();
+            return Err(SignError::TooLong {
+                what: "token",
+                len,
+                max: limits.max_token_bytes,
+            });
+        }
         Ok(())
     }
 }

@@ -169,3 +169,40 @@ fn tokens_use_only_the_url_safe_alphabet_and_the_requested_level() {
         assert_eq!(info.zlib.stored, c == Compression::Stored);
     }
 }
+
+#[test]
+fn tokens_the_default_verifier_would_refuse_are_never_minted() {
+    use usersig::{Limits, SignError};
+    let limits = Limits::default();
+    let long_id = "a".repeat(20_000);
+    // Stored: the token text passes 16 KiB.
+    let err = signer(Compression::Stored)
+        .mint(&Mint::new(&long_id).time(TIME))
+        .unwrap_err();
+    assert!(
+        matches!(err, SignError::TooLong { what: "token", max, .. } if max == limits.max_token_bytes)
+    );
+    // Compressed, the same identifier fits, and verifies.
+    let token = signer(Compression::Standard)
+        .mint(&Mint::new(&long_id).time(TIME))
+        .unwrap();
+    assert!(token.len() <= limits.max_token_bytes);
+    Verifier::new(DEMO_SDKAPPID, DEMO_KEY)
+        .unwrap()
+        .verify_at(&token, &long_id, TIME)
+        .unwrap();
+    // But no compression makes a document over 64 KiB acceptable.
+    let err = signer(Compression::Standard)
+        .mint(&Mint::new(&"a".repeat(65_535)).time(TIME))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SignError::TooLong {
+                what: "token document",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
