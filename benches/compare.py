@@ -5,6 +5,7 @@
 
 Prints a table of median ns/op per implementation and operation, the ratios against usersig,
 and writes benches/results/compare.json (read by benches/chart.py for BENCHMARKS.md).
+usersig is timed through its Rust API (`usersig bench`) and its C ABI (benches/c/bench_capi.c).
 Peers: PyPI tls-sig-api-v2==1.1 (mint only, it has no verifier) and npm tls-sig-api-v2@1.0.2
 (mint only), both timed in their own runtime with the clock left running, as users call them.
 """
@@ -108,6 +109,15 @@ def usersig():
     }
 
 
+def capi():
+    """The C ABI, timed by benches/c/bench_capi.c (built by compare.sh)."""
+    out = subprocess.run([str(ROOT / "target/bench_capi"), str(SECONDS)],
+                         capture_output=True, text=True, check=True)
+    r = json.loads(out.stdout)
+    return {"gen": r["gen_ns"], "gen_level6": r["gen_compressed_ns"], "gen_pmk": r["gen_pmk_ns"],
+            "verify": r["verify_ns"], "verify_level6": r["verify_compressed_ns"]}
+
+
 def machine():
     cpu = "unknown"
     try:
@@ -123,7 +133,8 @@ def machine():
 
 
 def main():
-    results = {"usersig (Rust)": usersig(), "npm tls-sig-api-v2 1.0.2": node_sdk(),
+    results = {"usersig (Rust)": usersig(), "usersig (C ABI)": capi(),
+               "npm tls-sig-api-v2 1.0.2": node_sdk(),
                "PyPI tls-sig-api-v2 1.1": python_sdk()}
     ours = results["usersig (Rust)"]
     print(f"{'implementation':<28} {'operation':<14} {'ns/op':>12} {'vs usersig':>12}")

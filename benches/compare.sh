@@ -8,4 +8,7 @@ VENV=target/test-venv
 "$VENV/bin/pip" install -q --disable-pip-version-check -r tests/interop/requirements.txt
 npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
 cargo build --release --quiet
+# The C ABI timer, linked statically like a C server would (README "Use from C and C++").
+cc -O2 -Wall -Wextra -Werror -std=c99 -D_POSIX_C_SOURCE=200809L -Iinclude benches/c/bench_capi.c \
+  target/release/libusersig.a -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc -o target/bench_capi
 "$VENV/bin/python" benches/compare.py "$@"

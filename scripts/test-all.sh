@@ -51,12 +51,31 @@ cargo test --quiet 2>&1 | tee target/cargo-test.log | grep -E '^(test result|err
 [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "cargo test failed: see target/cargo-test.log"; exit 1; }
 pass "$(count target/cargo-test.log)"
 
+step "cargo clippy and cargo test with the REST client feature (--features client)"
+cargo clippy --all-targets --features client --quiet -- -D warnings
+cargo test --features client --quiet --test rest_client --test cli_rest 2>&1 | tee target/cargo-test-client.log \
+  | grep -E '^(test result|error|failures)|FAILED|panicked' || true
+[ "${PIPESTATUS[0]}" -eq 0 ] || { echo "cargo test --features client failed"; exit 1; }
+pass "$(count target/cargo-test-client.log)"
+
+# --- the C ABI: header, link commands, C and C++ tests under ASan+UBSan and valgrind ---------
+step "C and C++ (bindings/c/run-tests.sh)"
+bash bindings/c/run-tests.sh > target/c-tests.log 2>&1 || { tail -40 target/c-tests.log; exit 1; }
+tail -3 target/c-tests.log
+pass "$(tail -1 target/c-tests.log | grep -oE '^[0-9]+')"
+
 # --- interop with the official SDKs ---------------------------------------------------------
 step "interop: PyPI tls-sig-api-v2==1.1 and npm tls-sig-api-v2@1.0.2"
 USERSIG_BIN=$ROOT/target/release/usersig "$VENV/bin/python" -m pytest tests/interop -q -p no:cacheprovider \
   | tee target/interop.log | tail -3
 [ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
 pass "$(count target/interop.log)"
+
+# --- fuzzing: a bounded smoke run of every target (fuzz/smoke.sh; longer runs: SECURITY.md) --
+step "fuzz smoke run (${SMOKE_SECONDS:-20} s per target)"
+bash fuzz/smoke.sh > target/fuzz-smoke.log 2>&1 || { tail -40 target/fuzz-smoke.log; exit 1; }
+tail -8 target/fuzz-smoke.log
+pass
 
 step "summary"
 echo "${suites_passed} suites green"

@@ -1,0 +1,97 @@
+/* Times the C ABI in the same shape as `usersig bench`: median ns/op over ~2 ms batches.
+ * Prints one JSON object; benches/compare.py runs it beside `usersig bench --json` and
+ * reports the C ABI's overhead over the Rust API. Build: see benches/compare.sh. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "usersig.h"
+
+#define KEY "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e"
+#define LIT(s) (s), (sizeof(s) - 1)
+static const uint64_t T0 = 1569910200;
+
+static usersig_signer *stored, *level6;
+static usersig_verifier *verifier;
+static char out[USERSIG_MAX_TOKEN_LEN + 1], stored_token[USERSIG_MAX_TOKEN_LEN + 1],
+    level6_token[USERSIG_MAX_TOKEN_LEN + 1];
+static size_t stored_len, level6_len;
+static volatile int sink;
+
+static double now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int cmp(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void op_sign(void) {
+    size_t n;
+    sink = usersig_sign_at(stored, LIT("xiaojun"), USERSIG_DEFAULT_EXPIRE_SECS, T0, out, sizeof out, &n);
+}
+static void op_sign6(void) {
+    size_t n;
+    sink = usersig_sign_at(level6, LIT("xiaojun"), USERSIG_DEFAULT_EXPIRE_SECS, T0, out, sizeof out, &n);
+}
+static void op_pmk(void) {
+    size_t n;
+    sink = usersig_sign_pmk_at(stored, LIT("xiaojun"), USERSIG_DEFAULT_EXPIRE_SECS, T0, 10000,
+                               USERSIG_PRIV_ALL, out, sizeof out, &n);
+}
+static void op_verify(void) {
+    usersig_claims c;
+    sink = usersig_verify_at(verifier, stored_token, stored_len, LIT("xiaojun"), T0, NULL, &c, NULL, 0);
+}
+static void op_verify6(void) {
+    usersig_claims c;
+    sink = usersig_verify_at(verifier, level6_token, level6_len, LIT("xiaojun"), T0, NULL, &c, NULL, 0);
+}
+
+static double median_ns(void (*op)(void), double seconds) {
+    long batch = 1;
+    for (;;) {
+        double t = now_ns();
+        for (long i = 0; i < batch; i++) op();
+        if (now_ns() - t > 2e6 || batch > (1L << 24)) break;
+        batch *= 2;
+    }
+    static double samples[100000];
+    size_t n = 0;
+    double end = now_ns() + seconds * 1e9;
+    while ((now_ns() < end || n < 5) && n < sizeof samples / sizeof *samples) {
+        double t = now_ns();
+        for (long i = 0; i < batch; i++) op();
+        samples[n++] = (now_ns() - t) / (double)batch;
+    }
+    qsort(samples, n, sizeof *samples, cmp);
+    return samples[n / 2];
+}
+
+int main(int argc, char **argv) {
+    double seconds = argc > 1 ? atof(argv[1]) : 0.5;
+    if (usersig_signer_new(1400000000, KEY, strlen(KEY), USERSIG_COMPRESSION_STORED, &stored) ||
+        usersig_signer_new(1400000000, KEY, strlen(KEY), USERSIG_COMPRESSION_STANDARD, &level6) ||
+        usersig_verifier_new(1400000000, KEY, strlen(KEY), USERSIG_DEFAULT_MAX_FUTURE_SKEW_SECS, 0,
+                             USERSIG_MAX_TOKEN_LEN, USERSIG_MAX_INFLATED_LEN, &verifier) ||
+        usersig_sign_at(stored, LIT("xiaojun"), USERSIG_DEFAULT_EXPIRE_SECS, T0, stored_token, sizeof stored_token, &stored_len) ||
+        usersig_sign_at(level6, LIT("xiaojun"), USERSIG_DEFAULT_EXPIRE_SECS, T0, level6_token, sizeof level6_token, &level6_len)) {
+        fprintf(stderr, "bench_capi: set-up failed\n");
+        return 1;
+    }
+    op_verify();
+    if (sink != USERSIG_OK) return 1;
+    printf("{\"gen_ns\":%.1f,\"gen_compressed_ns\":%.1f,\"gen_pmk_ns\":%.1f,\"verify_ns\":%.1f,"
+           "\"verify_compressed_ns\":%.1f}\n",
+           median_ns(op_sign, seconds), median_ns(op_sign6, seconds), median_ns(op_pmk, seconds),
+           median_ns(op_verify, seconds), median_ns(op_verify6, seconds));
+    usersig_signer_free(stored);
+    usersig_signer_free(level6);
+    usersig_verifier_free(verifier);
+    return 0;
+}
