@@ -1,5 +1,6 @@
 //! Minting: parameters -> signed content -> HMAC -> JSON -> zlib -> token (SPEC §2, §7).
 
+use std::cell::RefCell;
 use std::fmt;
 
 use base64::Engine as _;
@@ -9,7 +10,7 @@ use sha2::Sha256;
 use crate::error::SignError;
 use crate::time_fmt::unix_now;
 use crate::token::{self, B64, Compression, Limits, OutDoc};
-use crate::userbuf::{PrivateMapKey, Privileges, Room};
+use crate::userbuf::{Privileges, Room, write_pmk};
 
 /// The default lifetime: 180 days, as in Tencent's documentation (SPEC §7).
 pub const DEFAULT_EXPIRE_SECS: u64 = 180 * 86_400;
@@ -247,9 +248,48 @@ impl Signer {
     }
 
     /// Mints into `out`, replacing its contents; on error `out` is left empty. Reuse one
-    /// `String` across calls to avoid allocating per token.
+    /// `String` across calls and minting allocates nothing: the intermediate buffers are kept
+    /// per thread.
+    ///
+    /// ```
+    /// use usersig::{Mint, Signer, DEMO_KEY};
+    /// let signer = Signer::new(1400000000, DEMO_KEY)?;
+    /// let mut token = String::new();
+    /// for user in ["alice", "bob"] {
+    ///     signer.mint_into(&Mint::new(user), &mut token)?;
+    ///     assert!(!token.is_empty());
+    /// }
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
     pub fn mint_into(&self, mint: &Mint<'_>, out: &mut String) -> Result<(), SignError> {
         out.clear();
+        let reused = SCRATCH.try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => {
+                let result = self.mint_with(mint, &mut scratch, out);
+                scratch.trim();
+                result
+            }
+            // Re-entered on this thread (cannot happen today): use fresh buffers.
+            Err(_) => self.mint_with(mint, &mut Scratch::default(), out),
+        });
+        let result = match reused {
+            Ok(result) => result,
+            // Thread-local storage is being torn down: use fresh buffers.
+            Err(_) => self.mint_with(mint, &mut Scratch::default(), out),
+        };
+        if result.is_err() {
+            out.clear();
+        }
+        result
+    }
+
+    fn mint_with(
+        &self,
+        mint: &Mint<'_>,
+        scratch: &mut Scratch,
+        out: &mut String,
+    ) -> Result<(), SignError> {
+        scratch.clear();
         let identifier = mint.identifier;
         check_identifier(identifier)?;
         let time = match mint.time {
@@ -261,12 +301,11 @@ impl Signer {
             .checked_add(expire)
             .ok_or(SignError::ExpiryOutOfRange { time, expire })?;
 
-        let mut userbuf_b64 = String::new();
         let has_userbuf = match mint.payload {
             Payload::None => false,
             Payload::Userbuf(bytes) => {
                 check_len("userbuf", bytes.len())?;
-                B64.encode_string(bytes, &mut userbuf_b64);
+                B64.encode_string(bytes, &mut scratch.userbuf_b64);
                 true
             }
             Payload::PrivateMapKey { room, privileges } => {
@@ -276,15 +315,21 @@ impl Signer {
                     })?;
                 let expires_at = u32::try_from(expires_at)
                     .map_err(|_| SignError::ExpiryOutOfRange { time, expire })?;
-                let pmk = PrivateMapKey::new(identifier, sdkappid, room, expires_at, privileges);
-                let mut bytes = Vec::new();
-                pmk.write_to(&mut bytes)?;
-                check_len("userbuf", bytes.len())?;
-                B64.encode_string(&bytes, &mut userbuf_b64);
+                write_pmk(
+                    identifier,
+                    sdkappid,
+                    room,
+                    expires_at,
+                    privileges,
+                    0,
+                    &mut scratch.pmk,
+                )?;
+                check_len("userbuf", scratch.pmk.len())?;
+                B64.encode_string(&scratch.pmk, &mut scratch.userbuf_b64);
                 true
             }
         };
-        let userbuf_b64 = has_userbuf.then_some(userbuf_b64.as_str());
+        let userbuf_b64 = has_userbuf.then_some(scratch.userbuf_b64.as_str());
 
         let digest = self
             .mac
@@ -295,7 +340,6 @@ impl Signer {
         let sig_len = B64.encode_slice(digest, &mut sig).unwrap_or(0);
         let sig_b64 = std::str::from_utf8(sig.get(..sig_len).unwrap_or_default()).unwrap_or("");
 
-        let mut json = Vec::with_capacity(160 + identifier.len() + userbuf_b64.map_or(0, str::len));
         token::write_json(
             &OutDoc {
                 identifier,
@@ -305,32 +349,59 @@ impl Signer {
                 userbuf_b64,
                 sig_b64,
             },
-            &mut json,
+            &mut scratch.json,
         );
         // SPEC §7: never mint what §5 would refuse. Only identifiers or userbufs of many KiB
         // get near the default limits.
         let limits = Limits::default();
-        if json.len() > limits.max_inflated_bytes {
+        if scratch.json.len() > limits.max_inflated_bytes {
             return Err(SignError::TooLong {
                 what: "token document",
-                len: json.len(),
+                len: scratch.json.len(),
                 max: limits.max_inflated_bytes,
             });
         }
-        let mut compressed = Vec::new();
-        token::compress(&json, self.compression, &mut compressed);
-        token::encode_outer(&compressed, out);
+        token::compress(&scratch.json, self.compression, &mut scratch.compressed);
+        token::encode_outer(&scratch.compressed, out);
         if out.len() > limits.max_token_bytes {
-            let len = out.len();
-            out.clear();
             return Err(SignError::TooLong {
                 what: "token",
-                len,
+                len: out.len(),
                 max: limits.max_token_bytes,
             });
         }
         Ok(())
     }
+}
+
+/// Per-thread buffers for minting, so a warm `mint_into` allocates nothing.
+#[derive(Default)]
+struct Scratch {
+    pmk: Vec<u8>,
+    userbuf_b64: String,
+    json: Vec<u8>,
+    compressed: Vec<u8>,
+}
+
+impl Scratch {
+    fn clear(&mut self) {
+        self.pmk.clear();
+        self.userbuf_b64.clear();
+        self.json.clear();
+        self.compressed.clear();
+    }
+
+    /// Gives memory back after an unusually large token, so one big mint does not pin it.
+    fn trim(&mut self) {
+        const KEEP: usize = 16 * 1024;
+        if self.json.capacity() > KEEP || self.compressed.capacity() > KEEP {
+            *self = Scratch::default();
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 fn check_identifier(identifier: &str) -> Result<(), SignError> {

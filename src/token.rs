@@ -151,6 +151,8 @@ pub(crate) fn compress(json: &[u8], compression: Compression, out: &mut Vec<u8>)
 
 /// Appends the outer encoding of SPEC §4.2 to `out`: base64 with `+/=` written as `*-_`.
 pub(crate) fn encode_outer(bytes: &[u8], out: &mut String) {
+    // The exact padded length, reserved once: the padding is pushed by hand below.
+    out.reserve(bytes.len().div_ceil(3) * 4);
     URL_VARIANT.encode_string(bytes, out);
     for _ in 0..(3 - bytes.len() % 3) % 3 {
         out.push('_');

@@ -267,25 +267,19 @@ impl PrivateMapKey {
     /// Appends the SPEC §6 layout to `out`. Fails when the account or room string is longer
     /// than the u16 length fields can carry; then nothing is appended.
     pub fn write_to(&self, out: &mut Vec<u8>) -> Result<(), crate::SignError> {
-        let account_len = u16_len("identifier", self.account.len())?;
         let room = match &self.room_str {
-            Some(s) => Some((u16_len("room", s.len())?, s)),
-            None => None,
+            Some(s) => Room::Str(s),
+            None => Room::Numeric(self.room_id),
         };
-        out.reserve(25 + self.account.len() + room.map_or(0, |(_, s)| s.len()));
-        out.push(self.version());
-        out.extend_from_slice(&account_len.to_be_bytes());
-        out.extend_from_slice(self.account.as_bytes());
-        out.extend_from_slice(&self.sdkappid.to_be_bytes());
-        out.extend_from_slice(&self.room_id.to_be_bytes());
-        out.extend_from_slice(&self.expires_at.to_be_bytes());
-        out.extend_from_slice(&self.privileges.bits().to_be_bytes());
-        out.extend_from_slice(&self.account_type.to_be_bytes());
-        if let Some((len, s)) = room {
-            out.extend_from_slice(&len.to_be_bytes());
-            out.extend_from_slice(s.as_bytes());
-        }
-        Ok(())
+        write_pmk(
+            &self.account,
+            self.sdkappid,
+            room,
+            self.expires_at,
+            self.privileges,
+            self.account_type,
+            out,
+        )
     }
 
     /// The SPEC §6 bytes.
@@ -349,6 +343,40 @@ impl PrivateMapKey {
             account_type,
         })
     }
+}
+
+/// Appends the SPEC §6 layout for these fields to `out`, without building a
+/// [`PrivateMapKey`]. A numeric room writes version 0 with its id; a string room version 1
+/// with room id 0 (an empty string room counts as numeric room 0). Nothing is appended on
+/// error.
+pub(crate) fn write_pmk(
+    account: &str,
+    sdkappid: u32,
+    room: Room<'_>,
+    expires_at: u32,
+    privileges: Privileges,
+    account_type: u32,
+    out: &mut Vec<u8>,
+) -> Result<(), crate::SignError> {
+    let account_len = u16_len("identifier", account.len())?;
+    let (room_id, room_str) = match room.normalized() {
+        Room::Numeric(n) => (n, None),
+        Room::Str(s) => (0, Some((u16_len("room", s.len())?, s))),
+    };
+    out.reserve(25 + account.len() + room_str.map_or(0, |(_, s)| s.len()));
+    out.push(u8::from(room_str.is_some()));
+    out.extend_from_slice(&account_len.to_be_bytes());
+    out.extend_from_slice(account.as_bytes());
+    out.extend_from_slice(&sdkappid.to_be_bytes());
+    out.extend_from_slice(&room_id.to_be_bytes());
+    out.extend_from_slice(&expires_at.to_be_bytes());
+    out.extend_from_slice(&privileges.bits().to_be_bytes());
+    out.extend_from_slice(&account_type.to_be_bytes());
+    if let Some((len, s)) = room_str {
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(s.as_bytes());
+    }
+    Ok(())
 }
 
 fn u16_len(what: &'static str, len: usize) -> Result<u16, crate::SignError> {

@@ -18,12 +18,16 @@ thread_local! {
     static MEASURING: Cell<bool> = const { Cell::new(false) };
     static CURRENT: Cell<isize> = const { Cell::new(0) };
     static PEAK: Cell<isize> = const { Cell::new(0) };
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
 }
 
 fn record(delta: isize) {
     // `try_with`: the thread may be shutting down; then there is nothing to measure.
     let _ = MEASURING.try_with(|on| {
         if on.get() {
+            if delta > 0 {
+                ALLOCATIONS.set(ALLOCATIONS.get() + 1);
+            }
             let now = CURRENT.get() + delta;
             CURRENT.set(now);
             if now > PEAK.get() {
@@ -68,6 +72,15 @@ fn peak_heap_of(f: impl FnOnce()) -> usize {
     f();
     MEASURING.set(false);
     usize::try_from(PEAK.get()).unwrap_or(0)
+}
+
+/// How many allocations `f` made (a moving realloc counts as one).
+fn allocations_of(f: impl FnOnce()) -> usize {
+    ALLOCATIONS.set(0);
+    MEASURING.set(true);
+    f();
+    MEASURING.set(false);
+    ALLOCATIONS.get()
 }
 
 const BUDGET: usize = 256 * 1024;
@@ -256,4 +269,33 @@ fn the_counter_sees_allocations() {
         std::hint::black_box(&v);
     });
     assert!(peak >= 300_000, "{peak}");
+}
+
+#[test]
+fn a_warm_mint_into_allocates_nothing_and_mint_once() {
+    use usersig::{Compression, Mint, Privileges, Room, Signer};
+    let plain = Mint::new("xiaojun").time(NOW);
+    let mints = [
+        plain,
+        plain.userbuf(b"abc"),
+        plain.private_map_key(Room::Numeric(10000), Privileges::ALL),
+        plain.private_map_key(Room::Str("1000000040"), Privileges::ALL),
+    ];
+    for compression in [
+        Compression::Stored,
+        Compression::Fast,
+        Compression::Standard,
+    ] {
+        let signer = Signer::new(DEMO_SDKAPPID, DEMO_KEY)
+            .unwrap()
+            .with_compression(compression);
+        for mint in &mints {
+            let mut token = String::new();
+            signer.mint_into(mint, &mut token).unwrap(); // warm: buffers sized once
+            let n = allocations_of(|| signer.mint_into(mint, &mut token).unwrap());
+            assert_eq!(n, 0, "mint_into {compression:?} {mint:?}");
+            let n = allocations_of(|| drop(signer.mint(mint).unwrap()));
+            assert!(n <= 1, "mint {compression:?} {mint:?}: {n} allocations");
+        }
+    }
 }
