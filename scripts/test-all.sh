@@ -64,6 +64,18 @@ bash bindings/c/run-tests.sh > target/c-tests.log 2>&1 || { tail -40 target/c-te
 tail -3 target/c-tests.log
 pass "$(tail -1 target/c-tests.log | grep -oE '^[0-9]+')"
 
+# --- Go and Python packages over the C ABI --------------------------------------------------
+step "Go (bindings/go/run-tests.sh: vet, -race, vectors, benchmarks, README example)"
+bash bindings/go/run-tests.sh > target/go-tests.log 2>&1 || { tail -40 target/go-tests.log; exit 1; }
+tail -2 target/go-tests.log
+pass "$(count target/go-tests.log)"
+
+step "Python (bindings/python/run-tests.sh: pip install, pytest, README example)"
+PYTHON=$VENV/bin/python bash bindings/python/run-tests.sh > target/python-tests.log 2>&1 \
+  || { tail -40 target/python-tests.log; exit 1; }
+tail -2 target/python-tests.log
+pass "$(count target/python-tests.log)"
+
 # --- interop with the official SDKs ---------------------------------------------------------
 step "interop: PyPI tls-sig-api-v2==1.1 and npm tls-sig-api-v2@1.0.2"
 USERSIG_BIN=$ROOT/target/release/usersig "$VENV/bin/python" -m pytest tests/interop -q -p no:cacheprovider \

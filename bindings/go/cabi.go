@@ -1,0 +1,317 @@
+package usersig
+
+// The cgo boundary: every call into the C ABI (include/usersig.h) goes through this file.
+//
+// cgo's rules, and how this file keeps them:
+//   - Go memory passed to C must hold no Go pointers: strings cross as _GoString_ values and
+//     byte slices as (pointer, length) arguments; the usersig_expect struct that points at them
+//     is built on the C stack inside the wrapper, never in Go memory.
+//   - C keeps no Go pointer after the call: the library reads inputs during the call only
+//     (header: "keeps no caller pointer after it returns").
+//   - A handle must outlive every call that uses it: callers hold the handle's read lock
+//     for the call and runtime.KeepAlive it afterwards, so neither Close nor the finalizer
+//     can free it mid-call.
+
+/*
+#include <stdlib.h>
+#include "usersig.h"
+
+// (NULL, 0) for the empty string, as the header's input convention reads best.
+static inline const char *us_ptr(_GoString_ s) {
+	return _GoStringLen(s) == 0 ? NULL : _GoStringPtr(s);
+}
+
+static int us_signer_new(uint64_t sdkappid, _GoString_ key, int compression,
+                         usersig_signer **out) {
+	return usersig_signer_new(sdkappid, us_ptr(key), _GoStringLen(key), compression, out);
+}
+
+static int us_verifier_new(uint64_t sdkappid, _GoString_ key, uint64_t skew, uint64_t leeway,
+                           size_t max_token, size_t max_inflated, usersig_verifier **out) {
+	return usersig_verifier_new(sdkappid, us_ptr(key), _GoStringLen(key), skew, leeway,
+	                            max_token, max_inflated, out);
+}
+
+enum { US_PLAIN = 0, US_USERBUF = 1, US_ROOM = 2, US_STR_ROOM = 3 };
+
+// One entry point for the eight minting functions, so each Go call is one cgo call.
+static int us_mint(const usersig_signer *s, int what, _GoString_ id, uint64_t expire,
+                   int at, uint64_t time, const uint8_t *userbuf, size_t userbuf_len,
+                   uint32_t room_id, _GoString_ room, uint32_t privileges,
+                   char *out, size_t cap, size_t *len) {
+	const char *i = us_ptr(id);
+	size_t n = _GoStringLen(id);
+	switch (what) {
+	case US_PLAIN:
+		return at ? usersig_sign_at(s, i, n, expire, time, out, cap, len)
+		          : usersig_sign(s, i, n, expire, out, cap, len);
+	case US_USERBUF:
+		return at ? usersig_sign_userbuf_at(s, i, n, expire, time, userbuf, userbuf_len, out, cap, len)
+		          : usersig_sign_userbuf(s, i, n, expire, userbuf, userbuf_len, out, cap, len);
+	case US_ROOM:
+		return at ? usersig_sign_pmk_at(s, i, n, expire, time, room_id, privileges, out, cap, len)
+		          : usersig_sign_pmk(s, i, n, expire, room_id, privileges, out, cap, len);
+	default:
+		return at ? usersig_sign_pmk_str_at(s, i, n, expire, time, us_ptr(room),
+		                                    _GoStringLen(room), privileges, out, cap, len)
+		          : usersig_sign_pmk_str(s, i, n, expire, us_ptr(room), _GoStringLen(room),
+		                                 privileges, out, cap, len);
+	}
+}
+
+static int us_verify(const usersig_verifier *v, _GoString_ token, _GoString_ id, int at,
+                     uint64_t now, int32_t kind, const uint8_t *userbuf, size_t userbuf_len,
+                     uint32_t room_id, _GoString_ room, uint32_t privileges,
+                     usersig_claims *claims, uint8_t *userbuf_out, size_t userbuf_cap) {
+	usersig_expect e;
+	e.kind = kind;
+	e.userbuf = userbuf;
+	e.userbuf_len = userbuf_len;
+	e.room_id = room_id;
+	e.room = us_ptr(room);
+	e.room_len = _GoStringLen(room);
+	e.privileges = privileges;
+	const usersig_expect *ep = kind == USERSIG_EXPECT_ANYTHING ? NULL : &e;
+	if (at)
+		return usersig_verify_at(v, us_ptr(token), _GoStringLen(token), us_ptr(id),
+		                         _GoStringLen(id), now, ep, claims, userbuf_out, userbuf_cap);
+	return usersig_verify(v, us_ptr(token), _GoStringLen(token), us_ptr(id), _GoStringLen(id),
+	                      ep, claims, userbuf_out, userbuf_cap);
+}
+*/
+import "C"
+
+import (
+	"sync"
+	"unsafe"
+)
+
+// Result codes, from the header.
+const (
+	codeOK                 = int(C.USERSIG_OK)
+	codeMalformed          = int(C.USERSIG_ERR_MALFORMED)
+	codeUnsupported        = int(C.USERSIG_ERR_UNSUPPORTED_VERSION)
+	codeSdkAppIDMismatch   = int(C.USERSIG_ERR_SDKAPPID_MISMATCH)
+	codeIdentifierMismatch = int(C.USERSIG_ERR_IDENTIFIER_MISMATCH)
+	codeBadSignature       = int(C.USERSIG_ERR_BAD_SIGNATURE)
+	codeNotYetValid        = int(C.USERSIG_ERR_NOT_YET_VALID)
+	codeExpired            = int(C.USERSIG_ERR_EXPIRED)
+	codeUserbufMismatch    = int(C.USERSIG_ERR_USERBUF_MISMATCH)
+	codeEmptyKey           = int(C.USERSIG_ERR_EMPTY_KEY)
+	codeEmptyIdentifier    = int(C.USERSIG_ERR_EMPTY_IDENTIFIER)
+	codeIdentifierNul      = int(C.USERSIG_ERR_IDENTIFIER_CONTAINS_NUL)
+	codeTooLong            = int(C.USERSIG_ERR_TOO_LONG)
+	codeExpiryOutOfRange   = int(C.USERSIG_ERR_EXPIRY_OUT_OF_RANGE)
+	codeSdkAppIDOutOfRange = int(C.USERSIG_ERR_SDKAPPID_OUT_OF_RANGE)
+	codeClockBeforeEpoch   = int(C.USERSIG_ERR_CLOCK_BEFORE_EPOCH)
+	codeNullArgument       = int(C.USERSIG_ERR_NULL_ARGUMENT)
+	codeInvalidUTF8        = int(C.USERSIG_ERR_INVALID_UTF8)
+	codeInvalidArgument    = int(C.USERSIG_ERR_INVALID_ARGUMENT)
+	codeBufferTooSmall     = int(C.USERSIG_ERR_BUFFER_TOO_SMALL)
+	codePanic              = int(C.USERSIG_ERR_PANIC)
+)
+
+const (
+	mintPlain   = C.int(C.US_PLAIN)
+	mintUserbuf = C.int(C.US_USERBUF)
+	mintRoom    = C.int(C.US_ROOM)
+	mintStrRoom = C.int(C.US_STR_ROOM)
+)
+
+// The handle types, for the files that do not import "C".
+type (
+	cSigner   = C.usersig_signer
+	cVerifier = C.usersig_verifier
+)
+
+// Version is the linked library's version, "MAJOR.MINOR.PATCH".
+func Version() string { return C.GoString(C.usersig_version()) }
+
+func errorKind(code int) string    { return C.GoString(C.usersig_error_kind(C.int(code))) }
+func errorMessage(code int) string { return C.GoString(C.usersig_error_message(C.int(code))) }
+
+// bytesPtr is the (pointer, length) input convention for a byte slice: (NULL, 0) when empty.
+func bytesPtr(b []byte) (*C.uint8_t, C.size_t) {
+	if len(b) == 0 {
+		return nil, 0
+	}
+	return (*C.uint8_t)(unsafe.Pointer(&b[0])), C.size_t(len(b))
+}
+
+// Scratch buffers for tokens and userbufs: large enough for ordinary tokens and
+// PrivateMapKeys, so the common call allocates only its result. Larger outputs are retried
+// with an exact buffer.
+const scratchSize = 1024
+
+var scratch = sync.Pool{New: func() any { return new([scratchSize]byte) }}
+
+// mintArgs are the inputs of one minting call.
+type mintArgs struct {
+	what       C.int
+	identifier string
+	expire     uint64
+	at         bool
+	time       uint64
+	userbuf    []byte
+	roomID     uint32
+	room       string
+	privileges uint32
+}
+
+func cBool(b bool) C.int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// mint calls the library and returns the token. The caller holds the signer's handle alive.
+func mint(s *C.usersig_signer, a *mintArgs) (string, error) {
+	ub, ubLen := bytesPtr(a.userbuf)
+	buf := scratch.Get().(*[scratchSize]byte)
+	defer scratch.Put(buf)
+	out := buf[:]
+	// A token minted "now" may change length between two calls (the clock ticks over a
+	// digit), hence a loop rather than one retry.
+	for attempt := 0; ; attempt++ {
+		var n C.size_t
+		rc := int(C.us_mint(s, a.what, a.identifier, C.uint64_t(a.expire), cBool(a.at),
+			C.uint64_t(a.time), ub, ubLen, C.uint32_t(a.roomID), a.room,
+			C.uint32_t(a.privileges), (*C.char)(unsafe.Pointer(&out[0])), C.size_t(len(out)), &n))
+		switch {
+		case rc == codeOK:
+			return string(out[:n]), nil
+		case rc == codeBufferTooSmall && attempt < 3:
+			out = make([]byte, int(n)+64)
+		default:
+			return "", newError(rc)
+		}
+	}
+}
+
+// verifyArgs are the inputs of one verification call.
+type verifyArgs struct {
+	token, identifier string
+	at                bool
+	now               uint64
+	expect            *Expect
+}
+
+func verify(v *C.usersig_verifier, a *verifyArgs) (*Claims, error) {
+	var e Expect
+	if a.expect != nil {
+		e = *a.expect
+	}
+	ub, ubLen := bytesPtr(e.userbuf)
+	buf := scratch.Get().(*[scratchSize]byte)
+	defer scratch.Put(buf)
+	out := buf[:]
+	for attempt := 0; ; attempt++ {
+		var c C.usersig_claims
+		rc := int(C.us_verify(v, a.token, a.identifier, cBool(a.at), C.uint64_t(a.now),
+			C.int32_t(e.kind), ub, ubLen, C.uint32_t(e.roomID), e.room,
+			C.uint32_t(e.privileges), &c, (*C.uint8_t)(unsafe.Pointer(&out[0])),
+			C.size_t(len(out))))
+		switch {
+		case rc == codeOK:
+			return claimsFrom(a.identifier, &c, out), nil
+		case rc == codeBufferTooSmall && attempt < 3:
+			out = make([]byte, int(c.userbuf_len)+1)
+		default:
+			return nil, newError(rc)
+		}
+	}
+}
+
+func claimsFrom(identifier string, c *C.usersig_claims, userbuf []byte) *Claims {
+	claims := &Claims{
+		Identifier: identifier,
+		SDKAppID:   uint64(c.sdkappid),
+		Time:       uint64(c.time),
+		Expire:     uint64(c.expire),
+		ExpiresAt:  uint64(c.expires_at),
+	}
+	if bool(c.has_userbuf) {
+		claims.Userbuf = append([]byte{}, userbuf[:c.userbuf_len]...)
+	}
+	if bool(c.has_private_map_key) {
+		pmk := &PrivateMapKey{
+			StringRoom: bool(c.pmk_is_string_room),
+			RoomID:     uint32(c.pmk_room_id),
+			Privileges: Privileges(c.pmk_privileges),
+			ExpiresAt:  uint32(c.pmk_expires_at),
+		}
+		if pmk.StringRoom {
+			pmk.Room = stringRoom(claims.Userbuf)
+		}
+		claims.PrivateMapKey = pmk
+	}
+	return claims
+}
+
+// stringRoom reads the room text of a version-1 PrivateMapKey (SPEC §6: account length L at
+// offset 1, room length R at 23+L, the room at 25+L), which the library validated.
+func stringRoom(b []byte) string {
+	if len(b) < 3 {
+		return ""
+	}
+	l := int(b[1])<<8 | int(b[2])
+	if len(b) < 25+l {
+		return ""
+	}
+	r := int(b[23+l])<<8 | int(b[24+l])
+	if len(b) < 25+l+r {
+		return ""
+	}
+	return string(b[25+l : 25+l+r])
+}
+
+func newSignerHandle(sdkappid uint64, key string, compression Compression) (*C.usersig_signer, error) {
+	var h *C.usersig_signer
+	if rc := int(C.us_signer_new(C.uint64_t(sdkappid), key, C.int(compression), &h)); rc != codeOK {
+		return nil, newError(rc)
+	}
+	return h, nil
+}
+
+func freeSignerHandle(h *C.usersig_signer) { C.usersig_signer_free(h) }
+
+func newVerifierHandle(sdkappid uint64, key string, c *verifierConfig) (*C.usersig_verifier, error) {
+	var h *C.usersig_verifier
+	rc := int(C.us_verifier_new(C.uint64_t(sdkappid), key, C.uint64_t(c.skew), C.uint64_t(c.leeway),
+		C.size_t(c.maxTokenLen), C.size_t(c.maxInflatedLen), &h))
+	if rc != codeOK {
+		return nil, newError(rc)
+	}
+	return h, nil
+}
+
+func freeVerifierHandle(h *C.usersig_verifier) { C.usersig_verifier_free(h) }
+
+// Defaults, from the header.
+const (
+	defaultExpireSecs     = uint64(C.USERSIG_DEFAULT_EXPIRE_SECS)
+	defaultSkewSecs       = uint64(C.USERSIG_DEFAULT_MAX_FUTURE_SKEW_SECS)
+	defaultMaxTokenLen    = int(C.USERSIG_MAX_TOKEN_LEN)
+	defaultMaxInflatedLen = int(C.USERSIG_MAX_INFLATED_LEN)
+
+	expectAnything  = int32(C.USERSIG_EXPECT_ANYTHING)
+	expectNoUserbuf = int32(C.USERSIG_EXPECT_NO_USERBUF)
+	expectUserbuf   = int32(C.USERSIG_EXPECT_USERBUF)
+	expectRoom      = int32(C.USERSIG_EXPECT_ROOM)
+	expectStrRoom   = int32(C.USERSIG_EXPECT_STR_ROOM)
+
+	compressionStored   = int(C.USERSIG_COMPRESSION_STORED)
+	compressionFast     = int(C.USERSIG_COMPRESSION_FAST)
+	compressionStandard = int(C.USERSIG_COMPRESSION_STANDARD)
+
+	privCreateRoom    = uint32(C.USERSIG_PRIV_CREATE_ROOM)
+	privEnterRoom     = uint32(C.USERSIG_PRIV_ENTER_ROOM)
+	privSendAudio     = uint32(C.USERSIG_PRIV_SEND_AUDIO)
+	privRecvAudio     = uint32(C.USERSIG_PRIV_RECV_AUDIO)
+	privSendVideo     = uint32(C.USERSIG_PRIV_SEND_VIDEO)
+	privRecvVideo     = uint32(C.USERSIG_PRIV_RECV_VIDEO)
+	privSendSubStream = uint32(C.USERSIG_PRIV_SEND_SUB_STREAM)
+	privRecvSubStream = uint32(C.USERSIG_PRIV_RECV_SUB_STREAM)
+	privAll           = uint32(C.USERSIG_PRIV_ALL)
+)

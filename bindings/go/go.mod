@@ -1,0 +1,3 @@
+module usersig/bindings/go
+
+go 1.19

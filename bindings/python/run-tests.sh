@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The Python binding's whole test suite, in one command:
+#   PYTHON=target/test-venv/bin/python bash bindings/python/run-tests.sh
+# It builds the library (cargo build --release; quick when up to date), installs
+# bindings/python into $PYTHON's environment with pip (default PYTHON=python3), checks that
+# the installed copy is what gets imported, runs pytest (the shared vectors, round trips,
+# every error kind, 8 threads, the docstring examples, and the cross-checks against PyPI
+# tls-sig-api-v2==1.1 when it is installed: tests/interop/requirements.txt pins both), then
+# runs the README's examples as written.
+# The last line is "N passed, M failed"; the exit status is 0 only when M is 0.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+PY_DIR=$ROOT/bindings/python
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+BUILD=$TARGET/python-tests
+LOGS=$BUILD/logs
+PYTHON=${PYTHON:-python3}
+# Absolute, as the steps below change directory (a venv's python is kept, not resolved).
+case $PYTHON in */*) PYTHON=$(cd "$(dirname "$PYTHON")" && pwd)/$(basename "$PYTHON") ;; esac
+KEY=5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e
+export USERSIG_LIB=$TARGET/release/libusersig.so
+
+rm -rf "$BUILD"
+mkdir -p "$LOGS"
+passed=0
+failed=0
+
+# run NAME COMMAND...: one counted step, its output in $LOGS/NAME.log.
+run() {
+  local name=$1 start=$SECONDS
+  shift
+  if "$@" >"$LOGS/$name.log" 2>&1; then
+    passed=$((passed + 1))
+    echo "ok    $name ($((SECONDS - start)) s)"
+  else
+    failed=$((failed + 1))
+    echo "FAIL  $name ($((SECONDS - start)) s, log: $LOGS/$name.log)"
+    tail -n 30 "$LOGS/$name.log" | sed 's/^/      /'
+  fi
+}
+
+summary() {
+  echo
+  echo "${passed} passed, ${failed} failed"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+run cargo-build-release bash -c "cd '$ROOT' && cargo build --release"
+if [ ! -f "$USERSIG_LIB" ]; then
+  echo "no library to test: $USERSIG_LIB"
+  failed=$((failed + 1))
+  summary
+fi
+
+"$PYTHON" --version || { echo "no interpreter: PYTHON=$PYTHON"; exit 1; }
+
+# With setuptools (>= 61) and wheel already there, build offline; otherwise let pip fetch
+# the build backend (setuptools) into an isolated environment.
+pip_install() {
+  local isolation=()
+  if "$PYTHON" -c 'import setuptools, wheel, sys; sys.exit(int(setuptools.__version__.split(".")[0]) < 61)' 2>/dev/null; then
+    isolation=(--no-build-isolation)
+  fi
+  # pip builds in the tree: clear setuptools' build/ and egg-info before (stale files there
+  # would be packaged) and after (keeping the checkout clean).
+  local clean="rm -rf $PY_DIR/build $PY_DIR/src/usersig.egg-info"
+  $clean
+  "$PYTHON" -m pip install --disable-pip-version-check --force-reinstall --no-deps \
+    "${isolation[@]}" "$PY_DIR"
+  local rc=$?
+  $clean
+  return $rc
+}
+run pip-install pip_install
+
+# The tests must import the installed package, not the source tree.
+installed() (
+  cd "$BUILD" && "$PYTHON" -c '
+import sys, usersig
+print(usersig.__file__, usersig.library_version())
+sys.exit("imported from the source tree" if "/bindings/python/src/" in usersig.__file__ else 0)'
+)
+run import-installed-package installed
+
+pytest_suite() (
+  cd "$PY_DIR" && "$PYTHON" -m pytest -p no:cacheprovider -q -rs tests
+)
+run pytest pytest_suite
+
+# The README's examples, as written: app.py and the compat block from its Python blocks, run
+# with the command line the README gives (checked to be in the file).
+readme_examples() (
+  local readme=$PY_DIR/README-section.md dir=$BUILD/readme
+  local cmd="USERSIG_KEY=$KEY USERSIG_LIB=\"\$USERSIG/target/release/libusersig.so\" python3 app.py"
+  grep -qF -- "$cmd" "$readme" || { echo "not in README-section.md: $cmd"; return 1; }
+  grep -qF -- 'python3 -m pip install "$USERSIG/bindings/python"' "$readme" || return 1
+  mkdir -p "$dir" && cd "$dir" || return 1
+  "$PYTHON" - "$readme" <<'PY' || return 1
+import re, sys
+blocks = re.findall(r"```python\n(.*?)```", open(sys.argv[1], encoding="utf-8").read(), re.S)
+open("app.py", "w").write(blocks[0])
+open("compat.py", "w").write(blocks[1])
+PY
+  export USERSIG=$ROOT
+  # python3 in the README is the interpreter the package was installed into: $PYTHON here.
+  local out
+  out=$(eval "${cmd/python3/\"\$PYTHON\"}") || return 1
+  echo "$out"
+  grep -q "^alice's token expires at [0-9]*$" <<<"$out" &&
+    grep -qx 'room lobby grants 10' <<<"$out" &&
+    grep -qx 'bob: identifier_mismatch' <<<"$out" &&
+    "$PYTHON" compat.py
+)
+run readme-examples readme_examples
+
+grep -E '[0-9]+ (passed|failed|skipped)' "$LOGS/pytest.log" | tail -n 1 | sed 's/^/      pytest: /'
+grep -E '^SKIPPED' "$LOGS/pytest.log" | sed 's/^/      /'
+summary

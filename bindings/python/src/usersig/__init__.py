@@ -1,0 +1,73 @@
+"""Mint and verify Tencent Cloud UserSig v2 tokens (Tencent IM, TRTC and Live).
+
+A standard-library (ctypes) binding of the usersig C library. The library is found through
+``USERSIG_LIB`` (the path of ``libusersig.so``), else in the ``target/release`` directory of a
+cargo build above this package or the working directory, else where the dynamic loader looks.
+
+>>> import usersig
+>>> signer = usersig.Signer(1400000000, "the app's key")        # once per app; thread-safe
+>>> verifier = usersig.Verifier(1400000000, "the app's key")
+>>> token = signer.user_sig("alice", 86400)
+>>> verifier.verify(token, "alice").identifier
+'alice'
+>>> try:
+...     verifier.verify(token, "bob")
+... except usersig.IdentifierMismatchError as e:
+...     print(e.kind, isinstance(e, usersig.VerifyError))
+identifier_mismatch True
+
+``usersig.compat.TLSSigAPIv2`` is a drop-in for the official Python SDK's class.
+"""
+
+from ._native import LibraryNotFoundError
+from .api import (
+    DEFAULT_EXPIRE,
+    DEFAULT_MAX_FUTURE_SKEW,
+    MAX_INFLATED_LEN,
+    MAX_TOKEN_LEN,
+    Claims,
+    Compression,
+    Expect,
+    PrivateMapKey,
+    Privileges,
+    Signer,
+    Verifier,
+    library_version,
+)
+from .errors import (
+    BadSignatureError,
+    BufferTooSmallError,
+    ClockBeforeEpochError,
+    EmptyIdentifierError,
+    EmptyKeyError,
+    ExpiredError,
+    ExpiryOutOfRangeError,
+    IdentifierContainsNulError,
+    IdentifierMismatchError,
+    InvalidArgumentError,
+    InvalidUtf8Error,
+    MalformedError,
+    NotYetValidError,
+    NullArgumentError,
+    PanicError,
+    SdkAppIdMismatchError,
+    SdkAppIdOutOfRangeError,
+    TooLongError,
+    UnsupportedVersionError,
+    UserbufMismatchError,
+    UserSigError,
+    VerifyError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BadSignatureError", "BufferTooSmallError", "Claims", "ClockBeforeEpochError", "Compression",
+    "DEFAULT_EXPIRE", "DEFAULT_MAX_FUTURE_SKEW", "EmptyIdentifierError", "EmptyKeyError", "Expect",
+    "ExpiredError", "ExpiryOutOfRangeError", "IdentifierContainsNulError",
+    "IdentifierMismatchError", "InvalidArgumentError", "InvalidUtf8Error", "LibraryNotFoundError",
+    "MAX_INFLATED_LEN", "MAX_TOKEN_LEN", "MalformedError", "NotYetValidError", "NullArgumentError",
+    "PanicError", "PrivateMapKey", "Privileges", "SdkAppIdMismatchError",
+    "SdkAppIdOutOfRangeError", "Signer", "TooLongError", "UnsupportedVersionError",
+    "UserSigError", "UserbufMismatchError", "Verifier", "VerifyError", "library_version",
+]

@@ -1,0 +1,465 @@
+"""Signer, Verifier and what they take and return: a thin layer over the C ABI."""
+
+from __future__ import annotations
+
+import ctypes
+import enum
+import threading
+from ctypes import byref, c_size_t, c_void_p
+from dataclasses import dataclass
+from typing import Callable, Optional, Union
+
+from . import _native
+from .errors import ClockBeforeEpochError, InvalidArgumentError, UserSigError, from_code
+
+#: The documented default lifetime of a token: 180 days, in seconds (SPEC §7).
+DEFAULT_EXPIRE = 180 * 86400
+#: The default allowed clock skew for tokens issued in the future, in seconds (SPEC §5.6).
+DEFAULT_MAX_FUTURE_SKEW = 300
+#: The default size limits of a Verifier, in bytes (SPEC §5.1).
+MAX_TOKEN_LEN = 16 * 1024
+MAX_INFLATED_LEN = 64 * 1024
+
+_OK = 0
+_BUFFER_TOO_SMALL = 43
+_SCRATCH = 1024  # holds ordinary tokens and PrivateMapKeys; larger outputs are retried
+_U32 = (1 << 32) - 1
+_U64 = (1 << 64) - 1
+
+Text = Union[str, bytes]
+
+
+class Compression(enum.IntEnum):
+    """How a Signer compresses the token's JSON (SPEC §4.1); every official verifier accepts all."""
+
+    STORED = 0  #: zlib stored blocks, the default: fastest (as the Go SDK since 2024-11)
+    FAST = 1  #: zlib level 1 (as the C++ SDK)
+    STANDARD = 2  #: zlib level 6, the shortest tokens (as the Python, Node, PHP, Java SDKs)
+
+
+class Privileges(enum.IntFlag):
+    """The permission bits of a TRTC PrivateMapKey (SPEC §6). Combine them with ``|``.
+
+    >>> int(Privileges.ENTER_ROOM | Privileges.RECV_AUDIO)
+    10
+    >>> Privileges.ALL & Privileges.SEND_AUDIO == Privileges.SEND_AUDIO
+    True
+    """
+
+    CREATE_ROOM = 1
+    ENTER_ROOM = 2
+    SEND_AUDIO = 4
+    RECV_AUDIO = 8
+    SEND_VIDEO = 16
+    RECV_VIDEO = 32
+    SEND_SUB_STREAM = 64  #: share the screen
+    RECV_SUB_STREAM = 128
+    ALL = 255
+
+
+@dataclass(frozen=True)
+class PrivateMapKey:
+    """A TRTC PrivateMapKey read from a token's userbuf (SPEC §6)."""
+
+    room_id: int  #: the numeric room; 0 for a string room
+    room: Optional[str]  #: the string room, or None for a numeric room
+    privileges: int  #: the privilege bits granted (see :class:`Privileges`)
+    expires_at: int  #: the absolute expiry, Unix seconds
+
+
+@dataclass(frozen=True)
+class Claims:
+    """What a valid token says."""
+
+    identifier: str  #: equal, byte for byte, to the identifier passed to verify
+    sdkappid: int  #: ``TLS.sdkappid``
+    time: int  #: ``TLS.time``: the issue time, Unix seconds
+    expire: int  #: ``TLS.expire``: the lifetime, seconds
+    expires_at: int  #: ``time + expire``: the last second the token is valid
+    userbuf: Optional[bytes]  #: the decoded userbuf, or None without one
+    #: the userbuf read as a PrivateMapKey, or None; checked against the token only when
+    #: verify was given ``Expect.room``
+    private_map_key: Optional[PrivateMapKey]
+
+
+class Expect:
+    """What :meth:`Verifier.verify` requires of the token's userbuf (SPEC §5.8).
+
+    >>> Expect.room("lobby", Privileges.ENTER_ROOM)
+    Expect.room('lobby', 2)
+    """
+
+    __slots__ = ("_kind", "_userbuf", "_room_id", "_room", "_privileges")
+
+    def __init__(self, kind: int, userbuf: Optional[bytes] = None, room_id: int = 0,
+                 room: Optional[bytes] = None, privileges: int = 0) -> None:
+        self._kind, self._userbuf, self._room_id = kind, userbuf, room_id
+        self._room, self._privileges = room, privileges
+
+    @classmethod
+    def no_userbuf(cls) -> "Expect":
+        """The token must carry no userbuf."""
+        return cls(1)
+
+    @classmethod
+    def userbuf(cls, userbuf: bytes) -> "Expect":
+        """The token must carry exactly these bytes (empty included)."""
+        return cls(2, userbuf=bytes(userbuf))
+
+    @classmethod
+    def room(cls, room: Union[int, str], privileges: int) -> "Expect":
+        """A PrivateMapKey for ``room`` (an int: numeric, a str: string room) granting at
+        least ``privileges``, for this identifier and SDKAppID, not yet expired."""
+        if isinstance(room, str):
+            return cls(4, room=room.encode(), privileges=_u32("privileges", privileges))
+        return cls(3, room_id=_u32("room", room), privileges=_u32("privileges", privileges))
+
+    def __repr__(self) -> str:
+        if self._kind == 1:
+            return "Expect.no_userbuf()"
+        if self._kind == 2:
+            return "Expect.userbuf(%r)" % self._userbuf
+        room = self._room.decode() if self._kind == 4 and self._room is not None else self._room_id
+        return "Expect.room(%r, %d)" % (room, self._privileges)
+
+    def _struct(self) -> _native.usersig_expect:
+        e = _native.usersig_expect()
+        e.kind = self._kind
+        e.userbuf = self._userbuf or None
+        e.userbuf_len = len(self._userbuf or b"")
+        e.room_id = self._room_id
+        e.room = self._room or None
+        e.room_len = len(self._room or b"")
+        e.privileges = self._privileges
+        return e
+
+
+def _text(name: str, value: Text) -> bytes:
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass")
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    raise TypeError("%s must be str or bytes, not %s" % (name, type(value).__name__))
+
+
+def _int(name: str, value: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("%s must be an int, not %s" % (name, type(value).__name__))
+    if not 0 <= value <= high:
+        raise InvalidArgumentError("%s must be between 0 and %d, not %d" % (name, high, value))
+    return value
+
+
+def _u32(name: str, value: int) -> int:
+    return _int(name, value, _U32)
+
+
+def _u64(name: str, value: int) -> int:
+    return _int(name, value, _U64)
+
+
+def _unix(name: str, value: int) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        raise ClockBeforeEpochError("%s is before 1970" % name)
+    return _u64(name, value)
+
+
+class _Handle:
+    """A library handle that Close cannot free under a call in progress: each call holds a
+    use count, and the last user frees a handle closed meanwhile."""
+
+    def __init__(self, ptr: int, free: Callable[[int], None], what: str) -> None:
+        self._ptr: Optional[int] = ptr
+        self._free = free
+        self._what = what
+        self._lock = threading.Lock()
+        self._users = 0
+        self._closing = False
+
+    def acquire(self) -> int:
+        with self._lock:
+            if self._ptr is None or self._closing:
+                raise ValueError("usersig: the %s is closed" % self._what)
+            self._users += 1
+            return self._ptr
+
+    def release(self) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._closing and self._users == 0:
+                self._free_now()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._ptr is None or self._closing:
+                return
+            self._closing = True
+            if self._users == 0:
+                self._free_now()
+
+    def _free_now(self) -> None:
+        ptr, self._ptr = self._ptr, None
+        if ptr is not None:
+            self._free(ptr)
+
+
+class Signer:
+    """Mints tokens for one app: an SDKAppID and its key.
+
+    Create one per app and share it: it is safe to use from many threads at once. ``close()``
+    (or leaving a ``with`` block) wipes the key; so does garbage collection.
+
+    >>> signer = Signer(1400000000, "the app's key")
+    >>> token = signer.user_sig("alice", 86400)
+    >>> Verifier(1400000000, "the app's key").verify(token, "alice").expire
+    86400
+    >>> signer.user_sig("xiaojun", time=1569910200) == signer.user_sig("xiaojun", time=1569910200)
+    True
+    """
+
+    def __init__(self, sdkappid: int, key: Text, *,
+                 compression: Compression = Compression.STORED) -> None:
+        """``key`` is used as its raw bytes (a str as UTF-8, SPEC §1); it is not retained here.
+
+        Raises :class:`EmptyKeyError`, or :class:`InvalidArgumentError` for an unknown
+        compression."""
+        self._handle: Optional[_Handle] = None
+        self.sdkappid = _u64("sdkappid", sdkappid)
+        k = _text("key", key)
+        lib = _native.lib()
+        out = c_void_p()
+        rc = lib.usersig_signer_new(self.sdkappid, k or None, len(k), int(compression), byref(out))
+        if rc != _OK:
+            raise from_code(rc)
+        self._handle = _Handle(out.value, lib.usersig_signer_free, "Signer")
+
+    def user_sig(self, identifier: Text, expire: int = DEFAULT_EXPIRE, *,
+                 userbuf: Optional[bytes] = None, time: Optional[int] = None) -> str:
+        """Mints a UserSig for ``identifier``, valid for ``expire`` seconds.
+
+        ``userbuf``: bytes the token carries as ``TLS.userbuf`` (None: no userbuf; ``b""`` is
+        carried, SPEC §7). ``time``: the issue time, Unix seconds (default: now), so the same
+        arguments give the same token.
+
+        Raises :class:`EmptyIdentifierError`, :class:`IdentifierContainsNulError`,
+        :class:`InvalidUtf8Error`, :class:`TooLongError`, :class:`ExpiryOutOfRangeError`, ...
+        """
+        ident = _text("identifier", identifier)
+        exp = _u64("expire", expire)
+        lib = _native.lib()
+        if userbuf is None:
+            if time is None:
+                return self._mint(lib.usersig_sign, ident, len(ident), exp)
+            return self._mint(lib.usersig_sign_at, ident, len(ident), exp, _unix("time", time))
+        ub = _text("userbuf", userbuf)
+        if time is None:
+            return self._mint(lib.usersig_sign_userbuf, ident, len(ident), exp, ub or None, len(ub))
+        return self._mint(lib.usersig_sign_userbuf_at, ident, len(ident), exp,
+                          _unix("time", time), ub or None, len(ub))
+
+    def private_map_key(self, identifier: Text, expire: int, room: Union[int, str],
+                        privileges: int = Privileges.ALL, *, time: Optional[int] = None) -> str:
+        """Mints a TRTC PrivateMapKey (SPEC §6) for ``room``: an int is a numeric room, a str
+        a string room (``""`` means numeric room 0). ``privileges``: bits of
+        :class:`Privileges`. Its absolute expiry must fit in 32 bits, as must the SDKAppID.
+
+        >>> signer = Signer(1400000000, "the app's key")
+        >>> pmk = signer.private_map_key("alice", 300, "lobby", Privileges.ENTER_ROOM)
+        >>> v = Verifier(1400000000, "the app's key")
+        >>> v.verify(pmk, "alice", expect=Expect.room("lobby", Privileges.ENTER_ROOM)).private_map_key.room
+        'lobby'
+        """
+        ident = _text("identifier", identifier)
+        exp = _u64("expire", expire)
+        priv = _u32("privileges", int(privileges))
+        lib = _native.lib()
+        if isinstance(room, str):
+            r = room.encode("utf-8", "surrogatepass")
+            if time is None:
+                return self._mint(lib.usersig_sign_pmk_str, ident, len(ident), exp, r or None,
+                                  len(r), priv)
+            return self._mint(lib.usersig_sign_pmk_str_at, ident, len(ident), exp,
+                              _unix("time", time), r or None, len(r), priv)
+        rid = _u32("room", room)
+        if time is None:
+            return self._mint(lib.usersig_sign_pmk, ident, len(ident), exp, rid, priv)
+        return self._mint(lib.usersig_sign_pmk_at, ident, len(ident), exp, _unix("time", time),
+                          rid, priv)
+
+    def _mint(self, fn: Callable[..., int], *args: object) -> str:
+        handle = self._live()
+        ptr = handle.acquire()
+        try:
+            buf = ctypes.create_string_buffer(_SCRATCH)
+            # A token minted "now" may grow between two calls (the clock ticks over a digit).
+            for _ in range(4):
+                n = c_size_t()
+                rc = fn(ptr, *args, buf, len(buf), byref(n))
+                if rc == _OK:
+                    return buf.raw[: n.value].decode("ascii")
+                if rc != _BUFFER_TOO_SMALL:
+                    raise from_code(rc)
+                buf = ctypes.create_string_buffer(n.value + 64)
+            raise from_code(rc)
+        finally:
+            handle.release()
+
+    def _live(self) -> _Handle:
+        if self._handle is None:
+            raise ValueError("usersig: the Signer is closed")
+        return self._handle
+
+    def close(self) -> None:
+        """Frees the signer and wipes its key, once calls in progress finish. Idempotent."""
+        if self._handle is not None:
+            self._handle.close()
+
+    def __enter__(self) -> "Signer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the library may be gone already
+            pass
+
+    def __repr__(self) -> str:
+        return "Signer(sdkappid=%d, key=<redacted>)" % self.sdkappid
+
+
+class Verifier:
+    """Verifies tokens for one app with fixed settings; safe to use from many threads at once.
+
+    >>> verifier = Verifier(1400000000, "the app's key", max_future_skew=300, leeway=0)
+    >>> token = Signer(1400000000, "the app's key").user_sig("alice", 60, time=1569910200)
+    >>> verifier.verify(token, "alice", now=1569910200).expires_at
+    1569910260
+    >>> verifier.verify(token, "alice", now=1569910261)
+    Traceback (most recent call last):
+      ...
+    usersig.ExpiredError: expired: the token has expired; mint a new one (server code 70001)
+    """
+
+    def __init__(self, sdkappid: int, key: Text, *, max_future_skew: int = DEFAULT_MAX_FUTURE_SKEW,
+                 leeway: int = 0, max_token_len: int = MAX_TOKEN_LEN,
+                 max_inflated_len: int = MAX_INFLATED_LEN) -> None:
+        """``max_future_skew``: how far in the future (seconds) a token's issue time may be.
+        ``leeway``: how long after expiry a token is still accepted. The limits are enforced
+        while decoding; raising them raises what an attacker's token may cost.
+
+        Raises :class:`EmptyKeyError`, or :class:`InvalidArgumentError` for a negative setting."""
+        self._handle: Optional[_Handle] = None
+        self.sdkappid = _u64("sdkappid", sdkappid)
+        k = _text("key", key)
+        lib = _native.lib()
+        out = c_void_p()
+        rc = lib.usersig_verifier_new(
+            self.sdkappid, k or None, len(k), _u64("max_future_skew", max_future_skew),
+            _u64("leeway", leeway), _u64("max_token_len", max_token_len),
+            _u64("max_inflated_len", max_inflated_len), byref(out))
+        if rc != _OK:
+            raise from_code(rc)
+        self._handle = _Handle(out.value, lib.usersig_verifier_free, "Verifier")
+
+    def verify(self, token: Text, identifier: Text, *, expect: Optional[Expect] = None,
+               now: Optional[int] = None) -> Claims:
+        """Verifies ``token`` for ``identifier`` (SPEC §5) as of ``now`` (Unix seconds; default:
+        the system clock), and, with ``expect``, that its userbuf meets it.
+
+        Returns the :class:`Claims`; raises the first failure as a :class:`VerifyError`
+        subclass: :class:`MalformedError`, :class:`UnsupportedVersionError`,
+        :class:`SdkAppIdMismatchError`, :class:`IdentifierMismatchError`,
+        :class:`BadSignatureError`, :class:`NotYetValidError`, :class:`ExpiredError` or
+        :class:`UserbufMismatchError`.
+        """
+        tok = _text("token", token)
+        ident = _text("identifier", identifier)
+        lib = _native.lib()
+        at = _unix("now", now) if now is not None else None
+        e = expect._struct() if expect is not None else None
+        eref = byref(e) if e is not None else None
+        handle = self._live()
+        ptr = handle.acquire()
+        try:
+            ub = ctypes.create_string_buffer(_SCRATCH)
+            for _ in range(4):
+                c = _native.usersig_claims()
+                if at is None:
+                    rc = lib.usersig_verify(ptr, tok or None, len(tok), ident or None, len(ident),
+                                            eref, byref(c), ub, len(ub))
+                else:
+                    rc = lib.usersig_verify_at(ptr, tok or None, len(tok), ident or None,
+                                               len(ident), at, eref, byref(c), ub,
+                                               len(ub))
+                if rc == _OK:
+                    return _claims(ident, c, ub)
+                if rc != _BUFFER_TOO_SMALL:
+                    raise from_code(rc)
+                ub = ctypes.create_string_buffer(c.userbuf_len + 1)
+            raise from_code(rc)
+        finally:
+            handle.release()
+
+    def _live(self) -> _Handle:
+        if self._handle is None:
+            raise ValueError("usersig: the Verifier is closed")
+        return self._handle
+
+    def close(self) -> None:
+        """Frees the verifier and wipes its key, once calls in progress finish. Idempotent."""
+        if self._handle is not None:
+            self._handle.close()
+
+    def __enter__(self) -> "Verifier":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the library may be gone already
+            pass
+
+    def __repr__(self) -> str:
+        return "Verifier(sdkappid=%d, key=<redacted>)" % self.sdkappid
+
+
+def _claims(identifier: bytes, c: _native.usersig_claims, buf: ctypes.Array) -> Claims:
+    userbuf = buf.raw[: c.userbuf_len] if c.has_userbuf else None
+    pmk = None
+    if c.has_private_map_key:
+        room = _string_room(userbuf or b"") if c.pmk_is_string_room else None
+        pmk = PrivateMapKey(room_id=c.pmk_room_id, room=room, privileges=c.pmk_privileges,
+                            expires_at=c.pmk_expires_at)
+    return Claims(identifier=identifier.decode("utf-8", "surrogatepass"), sdkappid=c.sdkappid,
+                  time=c.time, expire=c.expire, expires_at=c.expires_at, userbuf=userbuf,
+                  private_map_key=pmk)
+
+
+def _string_room(b: bytes) -> str:
+    """The room text of a version-1 PrivateMapKey the library validated (SPEC §6: account
+    length L at offset 1, room length R at 23+L, the room at 25+L)."""
+    if len(b) < 3:
+        return ""
+    n = int.from_bytes(b[1:3], "big")
+    if len(b) < 25 + n:
+        return ""
+    r = int.from_bytes(b[23 + n:25 + n], "big")
+    return b[25 + n:25 + n + r].decode("utf-8", "replace")
+
+
+def library_version() -> str:
+    """The loaded C library's version, ``"MAJOR.MINOR.PATCH"``."""
+    return _native.lib().usersig_version().decode()
+
+
+__all__ = [
+    "Claims", "Compression", "DEFAULT_EXPIRE", "DEFAULT_MAX_FUTURE_SKEW", "Expect",
+    "MAX_INFLATED_LEN", "MAX_TOKEN_LEN", "PrivateMapKey", "Privileges", "Signer", "UserSigError",
+    "Verifier", "library_version",
+]
