@@ -112,7 +112,8 @@
 #define USERSIG_ERR_EMPTY_KEY 20
 
 /**
- * Minting: the identifier is empty. Kind `"empty_identifier"`.
+ * Minting, or building a REST URL: the (admin) identifier is empty. Kind
+ * `"empty_identifier"`.
  */
 #define USERSIG_ERR_EMPTY_IDENTIFIER 21
 
@@ -152,7 +153,8 @@
 #define USERSIG_ERR_NULL_ARGUMENT 40
 
 /**
- * An identifier or room string is not valid UTF-8. Kind `"invalid_utf8"`.
+ * A text argument (an identifier, a room string, or an endpoint, service, command or UserSig
+ * given to `usersig_rest_url`) is not valid UTF-8. Kind `"invalid_utf8"`.
  */
 #define USERSIG_ERR_INVALID_UTF8 41
 
@@ -166,6 +168,35 @@
  * The output buffer is too small: `*len` holds the length needed. Kind `"buffer_too_small"`.
  */
 #define USERSIG_ERR_BUFFER_TOO_SMALL 43
+
+/**
+ * Building a REST URL: the endpoint is neither a known region code (`cn`, `sgp`, `kr`, `jpn`,
+ * `ger`, `ind`, `usa`, `idn` or their longer names) nor a base URL (text containing `://`).
+ * Kind `"unknown_region"`.
+ */
+#define USERSIG_ERR_UNKNOWN_REGION 44
+
+/**
+ * Building a REST URL: the base URL is not `http(s)://host[:port][/prefix]` in printable
+ * ASCII, without a query or a fragment. Kind `"bad_base_url"`.
+ */
+#define USERSIG_ERR_BAD_BASE_URL 45
+
+/**
+ * Building a REST URL: the service or the command is empty or not made of `[A-Za-z0-9_]`.
+ * Kind `"bad_path_segment"`.
+ */
+#define USERSIG_ERR_BAD_PATH_SEGMENT 46
+
+/**
+ * Building a REST URL: the SDKAppID is 0. Kind `"missing_sdkappid"`.
+ */
+#define USERSIG_ERR_MISSING_SDKAPPID 47
+
+/**
+ * Building a REST URL: the admin UserSig is empty. Kind `"empty_usersig"`.
+ */
+#define USERSIG_ERR_EMPTY_USERSIG 48
 
 /**
  * The library panicked: a bug. The call had no effect. Kind `"panic"`.
@@ -287,6 +318,34 @@
  * `privileges` (an empty string room means numeric room 0, SPEC §6).
  */
 #define USERSIG_EXPECT_STR_ROOM 4
+
+/**
+ * Retry class of a REST error code (`usersig_rest_code_retry`): the code is not in SPEC §8's
+ * table. Treat it as `USERSIG_RETRY_NEVER` and read the reply's `ErrorInfo`.
+ */
+#define USERSIG_RETRY_UNKNOWN (0 - 1)
+
+/**
+ * Retry class: retrying the same request cannot succeed; fix the request, key or settings.
+ */
+#define USERSIG_RETRY_NEVER 0
+
+/**
+ * Retry class: transient (rate limit, timeout); retry with exponential backoff and jitter, a
+ * bounded number of times.
+ */
+#define USERSIG_RETRY_BACKOFF 1
+
+/**
+ * Retry class: locked out after too many UserSig failures (70050); wait 60 s, then retry.
+ */
+#define USERSIG_RETRY_AFTER_60S 2
+
+/**
+ * Retry class: the admin UserSig was refused as expired or damaged (70001, 70003); mint a new
+ * one, rebuild the URL and retry once.
+ */
+#define USERSIG_RETRY_RENEW_TOKEN 3
 
 /**
  * Mints tokens for one app (an SDKAppID and its key). Create with `usersig_signer_new`,
@@ -428,7 +487,9 @@ const char *usersig_error_message(int code);
  * the Rust API and the CLI's JSON), and for the others `"empty_key"`, `"empty_identifier"`,
  * `"identifier_contains_nul"`, `"too_long"`, `"expiry_out_of_range"`,
  * `"sdkappid_out_of_range"`, `"clock_before_epoch"`, `"null_argument"`, `"invalid_utf8"`,
- * `"invalid_argument"`, `"buffer_too_small"`, `"panic"`. Unknown codes get `"unknown"`.
+ * `"invalid_argument"`, `"buffer_too_small"`, `"unknown_region"`, `"bad_base_url"`,
+ * `"bad_path_segment"`, `"missing_sdkappid"`, `"empty_usersig"`, `"panic"`. Unknown codes get
+ * `"unknown"`.
  *
  * Returns a static NUL-terminated string: never NULL, never to be freed.
  *
@@ -753,6 +814,127 @@ int usersig_inspect_at(const char *token,
                        char *out,
                        size_t cap,
                        size_t *len);
+
+/**
+ * Writes the URL of one REST API request (SPEC §8):
+ * `<base>/v4/<service>/<command>?sdkappid=<n>&identifier=<admin>&usersig=<token>&random=<u32>&contenttype=json`.
+ * POST a JSON body to it (`{}` when there is nothing to send, never an empty body) with any
+ * HTTP client; the library has none. Mint the admin UserSig with `usersig_sign` for the app
+ * administrator, keep it, and mint a new one shortly before it expires: never one per request.
+ *
+ * - `endpoint`, `endpoint_len`: a region code (`cn`, `sgp`, `kr`, `jpn`, `ger`, `ind`, `usa`,
+ *   `idn`, or a longer name such as `singapore`; any case), or a base URL
+ *   `http(s)://host[:port][/prefix]` (any text containing `://`; a trailing `/` is dropped).
+ *   Empty (`(NULL, 0)`) is China, `https://console.tim.qq.com`.
+ * - `service`, `command`: e.g. `openim`, `sendmsg`; `[A-Za-z0-9_]` only.
+ * - `sdkappid`: the app's SDKAppID, not 0.
+ * - `identifier`, `usersig`: the app administrator and its UserSig, not empty; both are
+ *   percent-encoded (a UserSig in the token alphabet passes unchanged; `+`, `/`, `=` become
+ *   `%2B`, `%2F`, `%3D`).
+ * - `fixed_random`: NULL draws a fresh `random` from the operating system (the normal case:
+ *   a new URL per request); otherwise `*fixed_random` is used as is (tests, reproducible
+ *   output).
+ * - `out`, `cap`, `len`: the URL is written with a NUL, `*len` set to its length without the
+ *   NUL. Too small: `USERSIG_ERR_BUFFER_TOO_SMALL`, `*len` = length needed, nothing else
+ *   written. With `fixed_random` NULL the length varies with the `random` drawn (1 to 10
+ *   digits), so the length reported is the longest: `*len + 1` bytes suffice for any later
+ *   call with the same arguments. 1024 bytes hold a region URL with a short identifier and
+ *   a token minted with the default settings.
+ *
+ * All inputs are checked before anything is written. Returns `USERSIG_OK`,
+ * `USERSIG_ERR_UNKNOWN_REGION`, `USERSIG_ERR_BAD_BASE_URL`, `USERSIG_ERR_BAD_PATH_SEGMENT`,
+ * `USERSIG_ERR_MISSING_SDKAPPID`, `USERSIG_ERR_EMPTY_IDENTIFIER`, `USERSIG_ERR_EMPTY_USERSIG`,
+ * `USERSIG_ERR_INVALID_UTF8`, `USERSIG_ERR_NULL_ARGUMENT` or `USERSIG_ERR_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * Each text input must point to as many readable bytes as its length says (or be NULL with
+ * length 0); `fixed_random` must be NULL or point to a readable, aligned `uint32_t`; `out`
+ * must be writable for `cap` bytes (or NULL with `cap` 0); `len` must be writable. Outputs
+ * must not overlap inputs or each other.
+ */
+int usersig_rest_url(const char *endpoint,
+                     size_t endpoint_len,
+                     const char *service,
+                     size_t service_len,
+                     const char *command,
+                     size_t command_len,
+                     uint64_t sdkappid,
+                     const char *identifier,
+                     size_t identifier_len,
+                     const char *usersig,
+                     size_t usersig_len,
+                     const uint32_t *fixed_random,
+                     char *out,
+                     size_t cap,
+                     size_t *len);
+
+/**
+ * How to react to a REST reply's `ErrorCode` (SPEC §8): `USERSIG_RETRY_NEVER`,
+ * `USERSIG_RETRY_BACKOFF`, `USERSIG_RETRY_AFTER_60S` or `USERSIG_RETRY_RENEW_TOKEN` for a code
+ * in the table, `USERSIG_RETRY_UNKNOWN` (-1) for any other code, 0 included (0 is success, not
+ * an error). Never retry an unknown code.
+ *
+ * # Safety
+ * None: always safe to call.
+ */
+int usersig_rest_code_retry(int64_t code);
+
+/**
+ * The stable snake_case name of a REST `ErrorCode`, e.g. `"usersig_expired"` for 70001 (the
+ * name `usersig explain` prints; 60004 and 60005 share one, as do 60018 and 60019). `""` for
+ * a code outside SPEC §8's table.
+ *
+ * Returns a static NUL-terminated string: never NULL, never to be freed.
+ *
+ * # Safety
+ * None: always safe to call.
+ */
+const char *usersig_rest_code_name(int64_t code);
+
+/**
+ * What a REST `ErrorCode` means (English, one line, no trailing period), e.g. `"the UserSig
+ * has expired"` for 70001. `""` for a code outside SPEC §8's table.
+ *
+ * Returns a static NUL-terminated string: never NULL, never to be freed.
+ *
+ * # Safety
+ * None: always safe to call.
+ */
+const char *usersig_rest_code_meaning(int64_t code);
+
+/**
+ * What to do about a REST `ErrorCode` (English, for a person; one line, no trailing period).
+ * `""` for a code outside SPEC §8's table.
+ *
+ * Returns a static NUL-terminated string: never NULL, never to be freed.
+ *
+ * # Safety
+ * None: always safe to call.
+ */
+const char *usersig_rest_code_action(int64_t code);
+
+/**
+ * The stable name of a retry class: `"never"`, `"backoff"`, `"after_60s"`, `"renew_token"`
+ * (the names of the Rust API and the CLI). `""` for any other value, `USERSIG_RETRY_UNKNOWN`
+ * included, so `usersig_rest_retry_class_name(usersig_rest_code_retry(code))` is always safe.
+ *
+ * Returns a static NUL-terminated string: never NULL, never to be freed.
+ *
+ * # Safety
+ * None: always safe to call.
+ */
+const char *usersig_rest_retry_class_name(int retry_class);
+
+/**
+ * What a retry class asks of the caller, for a person, e.g. `"wait 60 seconds, then retry"`.
+ * `""` for any value but the four `USERSIG_RETRY_*` classes.
+ *
+ * Returns a static NUL-terminated string: never NULL, never to be freed.
+ *
+ * # Safety
+ * None: always safe to call.
+ */
+const char *usersig_rest_retry_class_advice(int retry_class);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -185,8 +185,38 @@ void test_threads() {
 
 }  // namespace
 
+void test_rest() {
+    const usersig::signer signer(app, key);
+    const std::string sig = signer.sign_at("administrator", 86400, t0);
+    CHECK(usersig::rest_url("sgp", "openim", "sendmsg", app, "administrator", sig, 7) ==
+          "https://adminapisgp.im.qcloud.com/v4/openim/sendmsg?sdkappid=1400000000"
+          "&identifier=administrator&usersig=" + sig + "&random=7&contenttype=json");
+    CHECK(usersig::rest_url("", "openim", "sendmsg", app, "a+b", "t=", 0) ==
+          "https://console.tim.qq.com/v4/openim/sendmsg?sdkappid=1400000000"
+          "&identifier=a%2Bb&usersig=t%3D&random=0&contenttype=json");
+    // A fresh random, and a token longer than the first guess of the buffer.
+    const std::string long_sig(3000, 'x');
+    const std::string fresh = usersig::rest_url("http://127.0.0.1:9", "s", "c", 1, "a", long_sig);
+    CHECK(fresh.rfind("http://127.0.0.1:9/v4/s/c?sdkappid=1&identifier=a&usersig=xxx", 0) == 0);
+    CHECK(contains(fresh, "&contenttype=json") && fresh.size() > 3000);
+    CHECK_THROWS(usersig::rest_url("mars", "s", "c", 1, "a", "t"), "unknown_region",
+                 USERSIG_ERR_UNKNOWN_REGION);
+    CHECK_THROWS(usersig::rest_url("cn", "s", "c", 0, "a", "t"), "missing_sdkappid",
+                 USERSIG_ERR_MISSING_SDKAPPID);
+
+    const usersig::rest_code_info expired = usersig::describe_rest_code(70001);
+    CHECK(expired.known() && expired.retry == usersig::retry_class::renew_token);
+    CHECK(expired.name == "usersig_expired" && contains(std::string(expired.meaning), "expired"));
+    CHECK(usersig::describe_rest_code(70050).retry == usersig::retry_class::after_60s);
+    CHECK(usersig::describe_rest_code(60007).retry == usersig::retry_class::backoff);
+    CHECK(usersig::describe_rest_code(70009).retry == usersig::retry_class::never);
+    const usersig::rest_code_info unknown = usersig::describe_rest_code(12345);
+    CHECK(!unknown.known() && unknown.name.empty() && unknown.meaning.empty());
+}
+
 int main() {
     test_mint_and_verify();
+    test_rest();
     test_userbufs();
     test_private_map_keys();
     test_errors_and_raii();

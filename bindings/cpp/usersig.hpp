@@ -319,6 +319,51 @@ inline std::string inspect_at(std::string_view token, std::uint64_t now) {
 /// The library's version, e.g. "0.1.0".
 inline std::string_view version() noexcept { return usersig_version(); }
 
+/// The URL of one REST API request (SPEC §8; see usersig_rest_url): `endpoint` is a region code
+/// ("sgp", "usa", ...; empty for China) or a base URL. A fresh `random` is drawn unless
+/// `fixed_random` is given. Throws usersig::error ("unknown_region", "bad_base_url", ...).
+inline std::string rest_url(std::string_view endpoint, std::string_view service,
+                            std::string_view command, std::uint64_t sdkappid,
+                            std::string_view identifier, std::string_view usersig,
+                            std::optional<std::uint32_t> fixed_random = std::nullopt) {
+    const std::uint32_t* pinned = fixed_random ? &*fixed_random : nullptr;
+    // When the first guess is short, the length reported suffices for any `random`.
+    return detail::text(usersig.size() + 256, [&](char* out, std::size_t cap, std::size_t* len) {
+        return usersig_rest_url(endpoint.data(), endpoint.size(), service.data(), service.size(),
+                                command.data(), command.size(), sdkappid, identifier.data(),
+                                identifier.size(), usersig.data(), usersig.size(), pinned, out,
+                                cap, len);
+    });
+}
+
+/// How to react to a REST error code (the USERSIG_RETRY_* values).
+enum class retry_class : int {
+    unknown = USERSIG_RETRY_UNKNOWN,  ///< not in SPEC §8's table: do not retry
+    never = USERSIG_RETRY_NEVER,
+    backoff = USERSIG_RETRY_BACKOFF,
+    after_60s = USERSIG_RETRY_AFTER_60S,
+    renew_token = USERSIG_RETRY_RENEW_TOKEN  ///< mint a new admin UserSig, retry once
+};
+
+/// What a REST `ErrorCode` means; the strings are static (empty for an unknown code).
+struct rest_code_info {
+    retry_class retry = retry_class::unknown;
+    std::string_view name;     ///< e.g. "usersig_expired"
+    std::string_view meaning;  ///< what it means
+    std::string_view action;   ///< what to do about it
+    bool known() const noexcept { return retry != retry_class::unknown; }
+};
+
+/// Describes a REST `ErrorCode` (see usersig_rest_code_retry and friends).
+inline rest_code_info describe_rest_code(std::int64_t code) noexcept {
+    rest_code_info info;
+    info.retry = static_cast<retry_class>(usersig_rest_code_retry(code));
+    info.name = usersig_rest_code_name(code);
+    info.meaning = usersig_rest_code_meaning(code);
+    info.action = usersig_rest_code_action(code);
+    return info;
+}
+
 }  // namespace usersig
 
 #endif  // USERSIG_HPP

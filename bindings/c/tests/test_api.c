@@ -1,5 +1,6 @@
 /* Every function of the C ABI, every result code it can return on demand, NULL arguments,
- * too-small buffers (nothing but *len written), and the SPEC's known answers. */
+ * too-small buffers (nothing but *len written), and the SPEC's known answers. The REST
+ * functions (usersig_rest_*) are tested in test_rest.c. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,9 +66,14 @@ static void test_version_and_codes(void) {
         {USERSIG_ERR_INVALID_UTF8, "invalid_utf8"},
         {USERSIG_ERR_INVALID_ARGUMENT, "invalid_argument"},
         {USERSIG_ERR_BUFFER_TOO_SMALL, "buffer_too_small"},
+        {USERSIG_ERR_UNKNOWN_REGION, "unknown_region"},
+        {USERSIG_ERR_BAD_BASE_URL, "bad_base_url"},
+        {USERSIG_ERR_BAD_PATH_SEGMENT, "bad_path_segment"},
+        {USERSIG_ERR_MISSING_SDKAPPID, "missing_sdkappid"},
+        {USERSIG_ERR_EMPTY_USERSIG, "empty_usersig"},
         {USERSIG_ERR_PANIC, "panic"},
     };
-    static const int unknown[] = {-1, 9, 19, 27, 44, 59, 61, 1000, -2147483647 - 1};
+    static const int unknown[] = {-1, 9, 19, 27, 49, 59, 61, 1000, -2147483647 - 1};
     size_t i;
     char expected_version[32];
 
@@ -601,8 +607,9 @@ int main(void) {
     usersig_signer *s;
     usersig_verifier *v;
     /* Codes this program must see returned; the rest come from the other programs:
-     * UNSUPPORTED_VERSION from test_vectors, CLOCK_BEFORE_EPOCH from test_clock, and PANIC,
-     * which no input can cause, from the Rust unit test of the panic boundary. */
+     * UNSUPPORTED_VERSION from test_vectors, CLOCK_BEFORE_EPOCH from test_clock, the REST URL
+     * codes (44-48) from test_rest, and PANIC, which no input can cause, from the Rust unit
+     * test of the panic boundary. */
     static const int must_see[] = {
         USERSIG_OK, USERSIG_ERR_MALFORMED, USERSIG_ERR_SDKAPPID_MISMATCH,
         USERSIG_ERR_IDENTIFIER_MISMATCH, USERSIG_ERR_BAD_SIGNATURE, USERSIG_ERR_NOT_YET_VALID,
