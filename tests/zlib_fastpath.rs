@@ -122,3 +122,30 @@ proptest! {
         prop_assert_eq!(decode_outer_fast(&token, &Limits::default()), Some(data));
     }
 }
+
+#[test]
+fn the_fast_outer_decoder_rejects_non_canonical_trailing_bits_like_the_reference() {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-+/";
+    let limits = Limits::default();
+    let mut agreed = 0;
+    for prefix in ["", "QU", "QUJD"] {
+        for &a in ALPHABET {
+            for &b in ALPHABET {
+                for tail in [
+                    vec![a, b],
+                    vec![b'Q', a, b],
+                    vec![a, b, b'_', b'_'],
+                    vec![b'Q', a, b, b'_'],
+                ] {
+                    let token = format!("{prefix}{}", String::from_utf8(tail).unwrap());
+                    if let Some(fast) = decode_outer_fast(&token, &limits) {
+                        assert_eq!(Some(fast), decode_outer(&token, &limits).ok(), "{token}");
+                        agreed += 1;
+                    }
+                }
+            }
+        }
+    }
+    // The canonical spellings were taken by the fast path (so this test exercised it).
+    assert!(agreed > 1000, "{agreed}");
+}
