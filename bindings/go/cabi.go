@@ -78,6 +78,17 @@ static int us_verify(const usersig_verifier *v, _GoString_ token, _GoString_ id,
 	return usersig_verify(v, us_ptr(token), _GoStringLen(token), us_ptr(id), _GoStringLen(id),
 	                      ep, claims, userbuf_out, userbuf_cap);
 }
+
+// The fixed random, when there is one, lives on the C stack for the call.
+static int us_rest_url(_GoString_ endpoint, _GoString_ service, _GoString_ command,
+                       uint64_t sdkappid, _GoString_ id, _GoString_ sig, int fixed,
+                       uint32_t random, char *out, size_t cap, size_t *len) {
+	const uint32_t *r = fixed ? &random : NULL;
+	return usersig_rest_url(us_ptr(endpoint), _GoStringLen(endpoint), us_ptr(service),
+	                        _GoStringLen(service), us_ptr(command), _GoStringLen(command),
+	                        sdkappid, us_ptr(id), _GoStringLen(id), us_ptr(sig),
+	                        _GoStringLen(sig), r, out, cap, len);
+}
 */
 import "C"
 
@@ -108,6 +119,11 @@ const (
 	codeInvalidUTF8        = int(C.USERSIG_ERR_INVALID_UTF8)
 	codeInvalidArgument    = int(C.USERSIG_ERR_INVALID_ARGUMENT)
 	codeBufferTooSmall     = int(C.USERSIG_ERR_BUFFER_TOO_SMALL)
+	codeUnknownRegion      = int(C.USERSIG_ERR_UNKNOWN_REGION)
+	codeBadBaseURL         = int(C.USERSIG_ERR_BAD_BASE_URL)
+	codeBadPathSegment     = int(C.USERSIG_ERR_BAD_PATH_SEGMENT)
+	codeMissingSdkAppID    = int(C.USERSIG_ERR_MISSING_SDKAPPID)
+	codeEmptyUsersig       = int(C.USERSIG_ERR_EMPTY_USERSIG)
 	codePanic              = int(C.USERSIG_ERR_PANIC)
 )
 
@@ -315,3 +331,59 @@ const (
 	privRecvSubStream = uint32(C.USERSIG_PRIV_RECV_SUB_STREAM)
 	privAll           = uint32(C.USERSIG_PRIV_ALL)
 )
+
+// Retry classes of REST error codes, from the header.
+const (
+	retryUnknown    = int(C.USERSIG_RETRY_UNKNOWN)
+	retryNever      = int(C.USERSIG_RETRY_NEVER)
+	retryBackoff    = int(C.USERSIG_RETRY_BACKOFF)
+	retryAfter60s   = int(C.USERSIG_RETRY_AFTER_60S)
+	retryRenewToken = int(C.USERSIG_RETRY_RENEW_TOKEN)
+)
+
+// restURLArgs are the inputs of one usersig_rest_url call.
+type restURLArgs struct {
+	endpoint, service, command string
+	sdkappid                   uint64
+	identifier, usersig        string
+	fixed                      bool
+	random                     uint32
+}
+
+func restURL(a *restURLArgs) (string, error) {
+	buf := scratch.Get().(*[scratchSize]byte)
+	defer scratch.Put(buf)
+	out := buf[:]
+	// With a fresh random, a too-small call reports the longest length, which the next call
+	// fits whatever random it draws; the loop is a safety net.
+	for attempt := 0; ; attempt++ {
+		var n C.size_t
+		rc := int(C.us_rest_url(a.endpoint, a.service, a.command, C.uint64_t(a.sdkappid),
+			a.identifier, a.usersig, cBool(a.fixed), C.uint32_t(a.random),
+			(*C.char)(unsafe.Pointer(&out[0])), C.size_t(len(out)), &n))
+		switch {
+		case rc == codeOK:
+			return string(out[:n]), nil
+		case rc == codeBufferTooSmall && attempt < 3:
+			out = make([]byte, int(n)+1)
+		default:
+			return "", newError(rc)
+		}
+	}
+}
+
+// The REST code descriptions: static strings in the library.
+func restCodeRetry(code int64) int   { return int(C.usersig_rest_code_retry(C.int64_t(code))) }
+func restCodeName(code int64) string { return C.GoString(C.usersig_rest_code_name(C.int64_t(code))) }
+func restCodeMeaning(code int64) string {
+	return C.GoString(C.usersig_rest_code_meaning(C.int64_t(code)))
+}
+func restCodeAction(code int64) string {
+	return C.GoString(C.usersig_rest_code_action(C.int64_t(code)))
+}
+func retryClassName(class int) string {
+	return C.GoString(C.usersig_rest_retry_class_name(C.int(class)))
+}
+func retryClassAdvice(class int) string {
+	return C.GoString(C.usersig_rest_retry_class_advice(C.int(class)))
+}

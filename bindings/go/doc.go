@@ -15,6 +15,10 @@
 // goroutines. Errors match one sentinel per kind with errors.Is (ErrExpired, ...) and carry
 // the details as a *VerifyError or *Error through errors.As.
 //
+// For the REST API an admin UserSig is for, RestURL builds a request URL, Envelope reads the
+// common fields of a reply (Err returns a *RestError with its RetryClass), and
+// DescribeRestCode explains an ErrorCode. There is no HTTP client here: use net/http.
+//
 // The package usersig/bindings/go/compat has the official Go SDK's names and signatures
 // (package tencentyun), so switching from the official SDK means changing the import path.
 package usersig

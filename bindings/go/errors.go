@@ -36,6 +36,14 @@ var (
 	ErrClockBeforeEpoch      = errors.New("usersig: clock_before_epoch")
 	ErrInvalidUTF8           = errors.New("usersig: invalid_utf8")
 	ErrInvalidArgument       = errors.New("usersig: invalid_argument")
+
+	// Building a REST URL (RestURL); an empty admin identifier is ErrEmptyIdentifier.
+	ErrUnknownRegion   = errors.New("usersig: unknown_region")
+	ErrBadBaseURL      = errors.New("usersig: bad_base_url")
+	ErrBadPathSegment  = errors.New("usersig: bad_path_segment")
+	ErrMissingSdkAppID = errors.New("usersig: missing_sdkappid")
+	ErrEmptyUsersig    = errors.New("usersig: empty_usersig")
+
 	// ErrInternal matches the codes this package never expects from the library
 	// (null_argument, buffer_too_small, panic, unknown): a bug here or in the library.
 	ErrInternal = errors.New("usersig: internal error")
@@ -62,6 +70,11 @@ var sentinels = map[int]error{
 	codeClockBeforeEpoch:   ErrClockBeforeEpoch,
 	codeInvalidUTF8:        ErrInvalidUTF8,
 	codeInvalidArgument:    ErrInvalidArgument,
+	codeUnknownRegion:      ErrUnknownRegion,
+	codeBadBaseURL:         ErrBadBaseURL,
+	codeBadPathSegment:     ErrBadPathSegment,
+	codeMissingSdkAppID:    ErrMissingSdkAppID,
+	codeEmptyUsersig:       ErrEmptyUsersig,
 }
 
 func sentinel(code int) error {
@@ -85,7 +98,7 @@ func (e *VerifyError) Error() string {
 // Is makes errors.Is(err, ErrExpired) and the other sentinels work.
 func (e *VerifyError) Is(target error) bool { return target == sentinel(e.Code) }
 
-// Error is any other failure: invalid input to a minting call or a constructor.
+// Error is any other failure: invalid input to a minting call, a constructor or RestURL.
 type Error struct {
 	Code    int    // the C ABI's result code (USERSIG_ERR_*)
 	Kind    string // the stable kind: "empty_key", "too_long", "invalid_argument", ...

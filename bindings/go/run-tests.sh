@@ -5,7 +5,8 @@
 # go vet, runs go test -race (16 goroutines sharing one signer and one verifier, the shared
 # vectors, the compat package, the examples), the same tests with GODEBUG=cgocheck=2 (cgo's
 # pointer-passing rules, checked at run time), the benchmarks (run, not timed), the README
-# example exactly as written, and the tests again linked through pkg-config
+# example exactly as written, docs/rest.md's Go example against a local stand-in for the REST
+# endpoint (testdata/reststub), and the tests again linked through pkg-config
 # (-tags usersig_system) against a scratch install of the library.
 # The last line is "N passed, M failed"; the exit status is 0 only when M is 0.
 #
@@ -102,6 +103,30 @@ PY
     grep -qx 'bob: identifier_mismatch' <<<"$out"
 )
 run readme-example readme_example
+
+# docs/rest.md's Go example, as written there (the ```go block after the marker comment), run
+# under testdata/reststub: a stand-in for the REST endpoint on 127.0.0.1 that verifies the
+# usersig in the URL with this package and answers 70001 once, then OK.
+docs_rest_example() (
+  local dir=$BUILD/docs-rest
+  mkdir -p "$dir" || return 1
+  awk '/bindings\/go\/run-tests.sh runs the next block/ { marked = 1; next }
+       marked && /^```go$/ { inside = 1; next }
+       inside && /^```$/ { exit }
+       inside' "$ROOT/docs/rest.md" >"$dir/main.go"
+  grep -q 'usersig.RestURL(' "$dir/main.go" || { echo "no Go example found in docs/rest.md"; return 1; }
+  go build -o "$dir/reststub" ./testdata/reststub || return 1
+  cd "$dir" || return 1
+  go mod init example.com/app || return 1
+  go mod edit -require=usersig/bindings/go@v0.0.0 -replace=usersig/bindings/go="$ROOT/bindings/go" || return 1
+  go vet . || return 1
+  local out
+  out=$(USERSIG_KEY=$KEY NO_PROXY=127.0.0.1 no_proxy=127.0.0.1 ./reststub go run .) || return 1
+  echo "$out"
+  [ "$out" = "70001 usersig_expired: the UserSig has expired; retry: renew_token
+bob Imported" ]
+)
+run docs-rest-example docs_rest_example
 
 # The override: link the installed shared library through pkg-config.
 system_library() (

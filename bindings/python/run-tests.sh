@@ -6,7 +6,8 @@
 # the installed copy is what gets imported, runs pytest (the shared vectors, round trips,
 # every error kind, 8 threads, the docstring examples, and the cross-checks against PyPI
 # tls-sig-api-v2==1.1 when it is installed: tests/interop/requirements.txt pins both), then
-# runs the README's examples as written.
+# runs the README's examples as written, and docs/rest.md's Python example against a local
+# stand-in for the REST endpoint (tests/rest_stub.py).
 # The last line is "N passed, M failed"; the exit status is 0 only when M is 0.
 set -uo pipefail
 
@@ -114,6 +115,26 @@ PY
     "$PYTHON" compat.py
 )
 run readme-examples readme_examples
+
+# docs/rest.md's Python example, as written there (the ```python block after the marker
+# comment), run under tests/rest_stub.py: a stand-in for the REST endpoint on 127.0.0.1 that
+# verifies the usersig in the URL with this package and answers 70001 once, then OK.
+docs_rest_example() (
+  local dir=$BUILD/docs-rest
+  mkdir -p "$dir" && cd "$dir" || return 1
+  awk '/bindings\/python\/run-tests.sh runs the next block/ { marked = 1; next }
+       marked && /^```python$/ { inside = 1; next }
+       inside && /^```$/ { exit }
+       inside' "$ROOT/docs/rest.md" >rest_app.py
+  grep -q 'usersig.rest_url(' rest_app.py || { echo "no Python example found in docs/rest.md"; return 1; }
+  local out
+  out=$(USERSIG_KEY=$KEY NO_PROXY=127.0.0.1 no_proxy=127.0.0.1 \
+    "$PYTHON" "$PY_DIR/tests/rest_stub.py" "$PYTHON" rest_app.py) || return 1
+  echo "$out"
+  [ "$out" = "70001 usersig_expired: the UserSig has expired; retry: renew_token
+bob Imported" ]
+)
+run docs-rest-example docs_rest_example
 
 grep -E '[0-9]+ (passed|failed|skipped)' "$LOGS/pytest.log" | tail -n 1 | sed 's/^/      pytest: /'
 grep -E '^SKIPPED' "$LOGS/pytest.log" | sed 's/^/      /'

@@ -16,7 +16,7 @@ def test_every_code_has_its_class_with_the_librarys_kind_and_message():
         e = cls()
         assert e.code == code and e.message == lib.usersig_error_message(code).decode()
         assert str(e).startswith(cls.kind + ": ")
-    assert len(errors.BY_CODE) == 20
+    assert len(errors.BY_CODE) == 25
     assert lib.usersig_error_kind(9).decode() == "unknown"
 
 

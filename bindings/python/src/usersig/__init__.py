@@ -16,6 +16,11 @@ cargo build above this package or the working directory, else where the dynamic 
 ...     print(e.kind, isinstance(e, usersig.VerifyError))
 identifier_mismatch True
 
+For the REST API an admin UserSig is for, :func:`rest_url` builds a request URL,
+:meth:`Envelope.from_json` reads a reply (``raise_for_status()`` raises :class:`RestError`,
+whose ``retry`` is a :class:`RetryClass`), and :func:`describe_rest_code` explains an
+``ErrorCode``; send the request with any HTTP client.
+
 ``usersig.compat.TLSSigAPIv2`` is a drop-in for the official Python SDK's class.
 """
 
@@ -35,11 +40,14 @@ from .api import (
     library_version,
 )
 from .errors import (
+    BadBaseUrlError,
+    BadPathSegmentError,
     BadSignatureError,
     BufferTooSmallError,
     ClockBeforeEpochError,
     EmptyIdentifierError,
     EmptyKeyError,
+    EmptyUsersigError,
     ExpiredError,
     ExpiryOutOfRangeError,
     IdentifierContainsNulError,
@@ -47,27 +55,41 @@ from .errors import (
     InvalidArgumentError,
     InvalidUtf8Error,
     MalformedError,
+    MissingSdkAppIdError,
     NotYetValidError,
     NullArgumentError,
     PanicError,
     SdkAppIdMismatchError,
     SdkAppIdOutOfRangeError,
     TooLongError,
+    UnknownRegionError,
     UnsupportedVersionError,
     UserbufMismatchError,
     UserSigError,
     VerifyError,
 )
+from .rest import (
+    Envelope,
+    EnvelopeError,
+    RestCode,
+    RestError,
+    RetryClass,
+    describe_rest_code,
+    rest_url,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "BadSignatureError", "BufferTooSmallError", "Claims", "ClockBeforeEpochError", "Compression",
-    "DEFAULT_EXPIRE", "DEFAULT_MAX_FUTURE_SKEW", "EmptyIdentifierError", "EmptyKeyError", "Expect",
-    "ExpiredError", "ExpiryOutOfRangeError", "IdentifierContainsNulError",
+    "BadBaseUrlError", "BadPathSegmentError", "BadSignatureError", "BufferTooSmallError", "Claims",
+    "ClockBeforeEpochError", "Compression", "DEFAULT_EXPIRE", "DEFAULT_MAX_FUTURE_SKEW",
+    "EmptyIdentifierError", "EmptyKeyError", "EmptyUsersigError", "Envelope", "EnvelopeError",
+    "Expect", "ExpiredError", "ExpiryOutOfRangeError", "IdentifierContainsNulError",
     "IdentifierMismatchError", "InvalidArgumentError", "InvalidUtf8Error", "LibraryNotFoundError",
-    "MAX_INFLATED_LEN", "MAX_TOKEN_LEN", "MalformedError", "NotYetValidError", "NullArgumentError",
-    "PanicError", "PrivateMapKey", "Privileges", "SdkAppIdMismatchError",
-    "SdkAppIdOutOfRangeError", "Signer", "TooLongError", "UnsupportedVersionError",
-    "UserSigError", "UserbufMismatchError", "Verifier", "VerifyError", "library_version",
+    "MAX_INFLATED_LEN", "MAX_TOKEN_LEN", "MalformedError", "MissingSdkAppIdError",
+    "NotYetValidError", "NullArgumentError", "PanicError", "PrivateMapKey", "Privileges",
+    "RestCode", "RestError", "RetryClass", "SdkAppIdMismatchError", "SdkAppIdOutOfRangeError",
+    "Signer", "TooLongError", "UnknownRegionError", "UnsupportedVersionError", "UserSigError",
+    "UserbufMismatchError", "Verifier", "VerifyError", "describe_rest_code", "library_version",
+    "rest_url",
 ]

@@ -15,6 +15,7 @@ from ctypes import (
     c_char_p,
     c_int,
     c_int32,
+    c_int64,
     c_size_t,
     c_uint32,
     c_uint64,
@@ -114,6 +115,17 @@ _PROTOTYPES = {
         [c_void_p, _IN, c_size_t, _IN, c_size_t, c_uint64, POINTER(usersig_expect),
          POINTER(usersig_claims), _OUT, c_size_t],
     ),
+    "usersig_rest_url": (
+        c_int,
+        [_IN, c_size_t, _IN, c_size_t, _IN, c_size_t, c_uint64, _IN, c_size_t, _IN, c_size_t,
+         POINTER(c_uint32), _OUT, c_size_t, _LEN],
+    ),
+    "usersig_rest_code_retry": (c_int, [c_int64]),
+    "usersig_rest_code_name": (c_char_p, [c_int64]),
+    "usersig_rest_code_meaning": (c_char_p, [c_int64]),
+    "usersig_rest_code_action": (c_char_p, [c_int64]),
+    "usersig_rest_retry_class_name": (c_char_p, [c_int]),
+    "usersig_rest_retry_class_advice": (c_char_p, [c_int]),
 }
 
 

@@ -91,7 +91,7 @@ class EmptyKeyError(UserSigError):
 
 
 class EmptyIdentifierError(UserSigError):
-    """The identifier is empty."""
+    """The identifier (or the admin identifier given to :func:`rest_url`) is empty."""
 
     code, kind = 21, "empty_identifier"
 
@@ -150,6 +150,37 @@ class BufferTooSmallError(UserSigError):
     code, kind = 43, "buffer_too_small"
 
 
+class UnknownRegionError(UserSigError):
+    """:func:`rest_url`: the endpoint is neither a known region code nor a base URL."""
+
+    code, kind = 44, "unknown_region"
+
+
+class BadBaseUrlError(UserSigError):
+    """:func:`rest_url`: the base URL is not ``http(s)://host[:port][/prefix]`` in printable
+    ASCII, without a query or a fragment."""
+
+    code, kind = 45, "bad_base_url"
+
+
+class BadPathSegmentError(UserSigError):
+    """:func:`rest_url`: the service or the command is empty or not made of ``[A-Za-z0-9_]``."""
+
+    code, kind = 46, "bad_path_segment"
+
+
+class MissingSdkAppIdError(UserSigError):
+    """:func:`rest_url`: the SDKAppID is 0."""
+
+    code, kind = 47, "missing_sdkappid"
+
+
+class EmptyUsersigError(UserSigError):
+    """:func:`rest_url`: the admin UserSig is empty."""
+
+    code, kind = 48, "empty_usersig"
+
+
 class PanicError(UserSigError):
     """The library panicked: a bug. The call had no effect."""
 
@@ -167,7 +198,8 @@ BY_CODE: Dict[int, Type[UserSigError]] = {
         BadSignatureError, NotYetValidError, ExpiredError, UserbufMismatchError, EmptyKeyError,
         EmptyIdentifierError, IdentifierContainsNulError, TooLongError, ExpiryOutOfRangeError,
         SdkAppIdOutOfRangeError, ClockBeforeEpochError, NullArgumentError, InvalidUtf8Error,
-        InvalidArgumentError, BufferTooSmallError, PanicError,
+        InvalidArgumentError, BufferTooSmallError, UnknownRegionError, BadBaseUrlError,
+        BadPathSegmentError, MissingSdkAppIdError, EmptyUsersigError, PanicError,
     )
 }
 
