@@ -248,6 +248,12 @@ impl Endpoint {
     /// assert!(Endpoint::custom("https://proxy.internal/tencent").is_ok());
     /// assert!(Endpoint::custom("https://x/?a=1").is_err());
     /// assert!(Endpoint::custom("https://").is_err());
+    /// // The userinfo trick would send the admin token to another host: refused.
+    /// assert!(Endpoint::custom("https://console.tim.qq.com@evil.example").is_err());
+    /// assert!(Endpoint::custom("https://x:notaport").is_err());
+    /// assert!(Endpoint::custom("https://:80").is_err());
+    /// assert_eq!(Endpoint::custom("HTTPS://[::1]:8443/")?.base_url(), "https://[::1]:8443");
+    /// # Ok::<(), usersig::rest::UrlError>(())
     /// ```
     pub fn custom(base_url: &str) -> Result<Endpoint, UrlError> {
         let bad = |reason: &'static str| UrlError::BadBaseUrl {
@@ -255,22 +261,74 @@ impl Endpoint {
             reason,
         };
         let trimmed = base_url.trim_end_matches('/');
-        let rest = trimmed
-            .strip_prefix("https://")
-            .or_else(|| trimmed.strip_prefix("http://"))
-            .ok_or_else(|| bad("it must start with https:// or http://"))?;
-        let host = rest.split('/').next().unwrap_or_default();
-        if host.is_empty() {
-            return Err(bad("it has no host"));
+        if trimmed.bytes().any(|b| b <= b' ' || b >= 0x7f) {
+            return Err(bad("it must be printable ASCII without spaces"));
         }
         if trimmed.contains(['?', '#']) {
             return Err(bad("it must not carry a query or a fragment"));
         }
-        if trimmed.bytes().any(|b| b <= b' ' || b >= 0x7f) {
-            return Err(bad("it must be printable ASCII without spaces"));
+        // Schemes are case-insensitive (RFC 3986 §3.1); the rest is kept as given.
+        let (scheme, rest) = trimmed
+            .split_once("://")
+            .ok_or_else(|| bad("it must start with https:// or http://"))?;
+        let scheme = match scheme.to_ascii_lowercase().as_str() {
+            "https" => "https",
+            "http" => "http",
+            _ => return Err(bad("it must start with https:// or http://")),
+        };
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        // `https://console.tim.qq.com@evil.example` sends the request, and the admin token
+        // in it, to evil.example: userinfo is refused outright.
+        if authority.contains('@') {
+            return Err(bad("it must not carry a user name (`@`)"));
         }
+        let (host, port) = match authority.strip_prefix('[') {
+            Some(v6) => {
+                let (addr, after) = v6
+                    .split_once(']')
+                    .ok_or_else(|| bad("its IPv6 address has no closing `]`"))?;
+                if addr.is_empty() || !addr.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') {
+                    return Err(bad("its IPv6 address is not valid"));
+                }
+                match after {
+                    "" => (addr, None),
+                    _ => (
+                        addr,
+                        Some(
+                            after
+                                .strip_prefix(':')
+                                .ok_or_else(|| bad("only a port may follow the host"))?,
+                        ),
+                    ),
+                }
+            }
+            None => match authority.split_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (authority, None),
+            },
+        };
+        if host.is_empty() {
+            return Err(bad("it has no host"));
+        }
+        if !authority.starts_with('[')
+            && !host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        {
+            return Err(bad("its host may hold only letters, digits, `-` and `.`"));
+        }
+        if let Some(port) = port {
+            let valid = !port.is_empty()
+                && port.len() <= 5
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u32>().is_ok_and(|p| (1..=65_535).contains(&p));
+            if !valid {
+                return Err(bad("its port must be a number from 1 to 65535"));
+            }
+        }
+        let trimmed = format!("{scheme}://{authority}{path}");
         Ok(Endpoint {
-            base: Cow::Owned(trimmed.to_owned()),
+            base: Cow::Owned(trimmed),
         })
     }
 

@@ -191,3 +191,33 @@ fn missing_parts_are_errors_and_leave_the_buffer_empty() {
         Err(UrlError::EmptyUserSig)
     );
 }
+
+#[test]
+fn base_urls_that_would_send_the_token_elsewhere_or_nowhere_are_refused() {
+    use usersig::rest::Endpoint;
+    for bad in [
+        "https://console.tim.qq.com@evil.example",
+        "https://user:pw@host",
+        "https://x:notaport",
+        "https://x:0",
+        "https://x:65536",
+        "https://x:",
+        "https://:80",
+        "https://[::1",
+        "https://[]:80",
+        "https://[::1]x",
+        "https://ho_st",
+        "ftp://host",
+        "https//host",
+    ] {
+        assert!(Endpoint::custom(bad).is_err(), "{bad} was accepted");
+    }
+    for (good, base) in [
+        ("https://host", "https://host"),
+        ("HTTP://host:8080/prefix/", "http://host:8080/prefix"),
+        ("https://[::1]:8443", "https://[::1]:8443"),
+        ("http://127.0.0.1:9", "http://127.0.0.1:9"),
+    ] {
+        assert_eq!(Endpoint::custom(good).unwrap().base_url(), base, "{good}");
+    }
+}
