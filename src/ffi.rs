@@ -834,8 +834,26 @@ unsafe fn sign(
         Payload::Userbuf(bytes) => mint.userbuf(bytes),
         Payload::Room(room, privileges) => mint.private_map_key(room, privileges),
     };
-    let token = signer.signer.mint(&mint)?;
-    text_out.put(&token)
+    // Minted into a per-thread buffer and copied out: no allocation per token (issue 5).
+    thread_local! {
+        static TOKEN: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    let mut text_out = Some(text_out);
+    let reused = TOKEN.try_with(|cell| {
+        let mut token = cell.try_borrow_mut().ok()?;
+        let out = text_out.take()?;
+        Some(match signer.signer.mint_into(&mint, &mut token) {
+            Ok(()) => out.put(&token),
+            Err(e) => Err(Code::from(e)),
+        })
+    });
+    match (reused, text_out) {
+        (Ok(Some(result)), _) => result,
+        // Thread-local storage unavailable (thread teardown): mint into a fresh String.
+        (_, Some(out)) => out.put(&signer.signer.mint(&mint)?),
+        // Unreachable: `text_out` is only taken once the buffer was borrowed.
+        (_, None) => Err(Code(USERSIG_ERR_PANIC)),
+    }
 }
 
 /// Mints a plain UserSig for `identifier`, issued now (the system clock), valid for `expire`
