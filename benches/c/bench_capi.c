@@ -73,8 +73,25 @@ static double median_ns(void (*op)(void), double seconds) {
     return samples[n / 2];
 }
 
+/* `bench_capi OP N` runs one operation N times without timing, for instruction counts under
+ * `valgrind --tool=callgrind` (repeatable where wall-clock time on a shared VM is not). */
+static int count_mode(const char *name, long n) {
+    static const struct { const char *name; void (*op)(void); } ops[] = {
+        {"sign", op_sign}, {"sign6", op_sign6}, {"pmk", op_pmk},
+        {"verify", op_verify}, {"verify6", op_verify6},
+    };
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
+        if (strcmp(ops[i].name, name) == 0) {
+            for (long k = 0; k < n; k++) ops[i].op();
+            return sink == USERSIG_OK ? 0 : 1;
+        }
+    }
+    fprintf(stderr, "bench_capi: unknown operation %s\n", name);
+    return 2;
+}
+
 int main(int argc, char **argv) {
-    double seconds = argc > 1 ? atof(argv[1]) : 0.5;
+    double seconds = argc == 2 ? atof(argv[1]) : 0.5;
     if (usersig_signer_new(1400000000, KEY, strlen(KEY), USERSIG_COMPRESSION_STORED, &stored) ||
         usersig_signer_new(1400000000, KEY, strlen(KEY), USERSIG_COMPRESSION_STANDARD, &level6) ||
         usersig_verifier_new(1400000000, KEY, strlen(KEY), USERSIG_DEFAULT_MAX_FUTURE_SKEW_SECS, 0,
@@ -86,6 +103,7 @@ int main(int argc, char **argv) {
     }
     op_verify();
     if (sink != USERSIG_OK) return 1;
+    if (argc == 3) return count_mode(argv[1], atol(argv[2]));
     printf("{\"gen_ns\":%.1f,\"gen_compressed_ns\":%.1f,\"gen_pmk_ns\":%.1f,\"verify_ns\":%.1f,"
            "\"verify_compressed_ns\":%.1f}\n",
            median_ns(op_sign, seconds), median_ns(op_sign6, seconds), median_ns(op_pmk, seconds),
