@@ -32,29 +32,8 @@ VALGRIND="valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kin
 
 rm -rf "$BUILD"
 mkdir -p "$BUILD" "$LOGS"
-passed=0
-failed=0
-
-# run NAME COMMAND...: one counted step, its output in $LOGS/NAME.log.
-run() {
-  local name=$1 start=$SECONDS
-  shift
-  if "$@" >"$LOGS/$name.log" 2>&1; then
-    passed=$((passed + 1))
-    echo "ok    $name ($((SECONDS - start)) s)"
-  else
-    failed=$((failed + 1))
-    echo "FAIL  $name ($((SECONDS - start)) s, log: $LOGS/$name.log)"
-    tail -n 25 "$LOGS/$name.log" | sed 's/^/      /'
-  fi
-}
-
-summary() {
-  echo
-  echo "${passed} passed, ${failed} failed"
-  [ "$failed" -eq 0 ]
-  exit $?
-}
+# shellcheck source=../../scripts/steps.sh
+. "$ROOT/scripts/steps.sh"
 
 # --- prerequisites ------------------------------------------------------------------------
 prerequisites() {

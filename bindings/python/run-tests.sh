@@ -24,29 +24,8 @@ export USERSIG_LIB=$TARGET/release/libusersig.so
 
 rm -rf "$BUILD"
 mkdir -p "$LOGS"
-passed=0
-failed=0
-
-# run NAME COMMAND...: one counted step, its output in $LOGS/NAME.log.
-run() {
-  local name=$1 start=$SECONDS
-  shift
-  if "$@" >"$LOGS/$name.log" 2>&1; then
-    passed=$((passed + 1))
-    echo "ok    $name ($((SECONDS - start)) s)"
-  else
-    failed=$((failed + 1))
-    echo "FAIL  $name ($((SECONDS - start)) s, log: $LOGS/$name.log)"
-    tail -n 30 "$LOGS/$name.log" | sed 's/^/      /'
-  fi
-}
-
-summary() {
-  echo
-  echo "${passed} passed, ${failed} failed"
-  [ "$failed" -eq 0 ]
-  exit $?
-}
+# shellcheck source=../../scripts/steps.sh
+. "$ROOT/scripts/steps.sh"
 
 run cargo-build-release bash -c "cd '$ROOT' && cargo build --release"
 if [ ! -f "$USERSIG_LIB" ]; then
