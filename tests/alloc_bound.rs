@@ -37,24 +37,29 @@ fn record(delta: isize) {
     });
 }
 
-// SAFETY: every call is forwarded to `System` unchanged; only thread-local counters are
+// The only `unsafe` outside src/ffi.rs: issue 6 asks for a counting global allocator, and
+// `GlobalAlloc` is an unsafe trait. SAFETY: every call is forwarded to `System` unchanged; only thread-local counters are
 // updated alongside, and they never allocate.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         record(layout.size() as isize);
+        // SAFETY: the caller's `alloc` contract, forwarded unchanged.
         unsafe { System.alloc(layout) }
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         record(layout.size() as isize);
+        // SAFETY: the caller's `alloc_zeroed` contract, forwarded unchanged.
         unsafe { System.alloc_zeroed(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         record(-(layout.size() as isize));
+        // SAFETY: `ptr` came from this allocator, i.e. from `System`, with this `layout`.
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // Counted as holding both blocks for a moment, as a moving realloc does.
         record(new_size as isize);
+        // SAFETY: `ptr` came from `System` with `layout`; the caller's contract holds.
         let p = unsafe { System.realloc(ptr, layout, new_size) };
         record(-(layout.size() as isize));
         p
