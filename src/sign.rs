@@ -315,6 +315,11 @@ impl Signer {
                     })?;
                 let expires_at = u32::try_from(expires_at)
                     .map_err(|_| SignError::ExpiryOutOfRange { time, expire })?;
+                // SPEC §6: an empty string room means numeric room 0, version 0.
+                let room = match room.normalized() {
+                    Room::Numeric(n) => (n, None),
+                    Room::Str(s) => (0, Some(s)),
+                };
                 write_pmk(
                     identifier,
                     sdkappid,

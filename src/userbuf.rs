@@ -267,14 +267,10 @@ impl PrivateMapKey {
     /// Appends the SPEC §6 layout to `out`. Fails when the account or room string is longer
     /// than the u16 length fields can carry; then nothing is appended.
     pub fn write_to(&self, out: &mut Vec<u8>) -> Result<(), crate::SignError> {
-        let room = match &self.room_str {
-            Some(s) => Room::Str(s),
-            None => Room::Numeric(self.room_id),
-        };
         write_pmk(
             &self.account,
             self.sdkappid,
-            room,
+            (self.room_id, self.room_str.as_deref()),
             self.expires_at,
             self.privileges,
             self.account_type,
@@ -345,23 +341,23 @@ impl PrivateMapKey {
     }
 }
 
-/// Appends the SPEC §6 layout for these fields to `out`, without building a
-/// [`PrivateMapKey`]. A numeric room writes version 0 with its id; a string room version 1
-/// with room id 0 (an empty string room counts as numeric room 0). Nothing is appended on
-/// error.
+/// Appends the SPEC §6 layout for exactly these fields to `out`, without building a
+/// [`PrivateMapKey`]: version 1 when there is a room string (even an empty one, which a
+/// parsed key may carry), version 0 otherwise. Nothing is appended on error. Minting
+/// normalizes the caller's [`Room`] first ([`Room::normalized`]).
 pub(crate) fn write_pmk(
     account: &str,
     sdkappid: u32,
-    room: Room<'_>,
+    (room_id, room_str): (u32, Option<&str>),
     expires_at: u32,
     privileges: Privileges,
     account_type: u32,
     out: &mut Vec<u8>,
 ) -> Result<(), crate::SignError> {
     let account_len = u16_len("identifier", account.len())?;
-    let (room_id, room_str) = match room.normalized() {
-        Room::Numeric(n) => (n, None),
-        Room::Str(s) => (0, Some((u16_len("room", s.len())?, s))),
+    let room_str = match room_str {
+        Some(s) => Some((u16_len("room", s.len())?, s)),
+        None => None,
     };
     out.reserve(25 + account.len() + room_str.map_or(0, |(_, s)| s.len()));
     out.push(u8::from(room_str.is_some()));
@@ -425,6 +421,18 @@ mod tests {
         let bytes = pmk.to_bytes().unwrap();
         assert_eq!(&bytes[1..3], &[0, 6]);
         assert_eq!(PrivateMapKey::parse(&bytes).unwrap(), pmk);
+    }
+
+    #[test]
+    fn a_parsed_empty_string_room_writes_back_as_received() {
+        // Found by the private_map_key fuzz target: version 1 with a 0-byte room string is
+        // what the npm SDK writes for an empty room; parse and write must round-trip it.
+        let bytes = [
+            1, 0, 1, b'a', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        ];
+        let pmk = PrivateMapKey::parse(&bytes).unwrap();
+        assert_eq!(pmk.room_str.as_deref(), Some(""));
+        assert_eq!(pmk.to_bytes().unwrap(), bytes);
     }
 
     #[test]
