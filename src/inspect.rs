@@ -25,6 +25,14 @@ pub struct ZlibInfo {
 
 impl ZlibInfo {
     /// A description such as `"stored (level 0)"` or `"default (level 6)"`.
+    ///
+    /// ```
+    /// # use usersig::{inspect_at, Compression, Mint, Signer, DEMO_KEY};
+    /// let signer = Signer::new(1, DEMO_KEY)?.with_compression(Compression::Standard);
+    /// let info = inspect_at(&signer.mint(&Mint::new("a").time(0))?, 0)?;
+    /// assert_eq!(info.zlib.describe(), "default (level 6)");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn describe(&self) -> &'static str {
         match (self.stored, self.flevel) {
             (true, _) => "stored (level 0)",
@@ -104,6 +112,14 @@ pub enum Warning {
 
 impl Warning {
     /// A stable snake_case name for scripts, e.g. `"expires_soon"`.
+    ///
+    /// ```
+    /// # use usersig::{inspect_at, Mint, Signer, DEMO_KEY};
+    /// let token = Signer::new(1, DEMO_KEY)?.mint(&Mint::new("a").time(0).expire_secs(60))?;
+    /// let codes: Vec<_> = inspect_at(&token, 61)?.warnings.iter().map(|w| w.code()).collect();
+    /// assert_eq!(codes, ["expired", "short_lifetime"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn code(&self) -> &'static str {
         match self {
             Warning::Expired { .. } => "expired",
@@ -225,6 +241,15 @@ pub struct Inspection {
 }
 
 /// Inspects `token` against the system clock. See [`inspect_at`].
+///
+/// ```
+/// # use usersig::{Signer, DEMO_KEY};
+/// let token = Signer::new(1400000000, DEMO_KEY)?.user_sig("alice", 86_400 * 30)?;
+/// let info = usersig::inspect(&token)?;
+/// assert_eq!(info.sdkappid, Some(1400000000));
+/// assert!(info.warnings.is_empty(), "{:?}", info.warnings);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn inspect(token: &str) -> Result<Inspection, VerifyError> {
     inspect_at(token, unix_now().unwrap_or(0))
 }
@@ -233,6 +258,17 @@ pub fn inspect(token: &str) -> Result<Inspection, VerifyError> {
 ///
 /// Fails only when there is no JSON object to describe (size, encoding, zlib or JSON syntax);
 /// field problems become a [`Warning::WillNotVerify`].
+///
+/// ```
+/// # use usersig::{Mint, Signer, DEMO_KEY};
+/// let token = Signer::new(1400000000, DEMO_KEY)?.mint(&Mint::new("小军").time(1569910200))?;
+/// let info = usersig::inspect_at(&token, 1569910200)?;
+/// assert_eq!(info.expires_at, Some(1569910200 + 15552000));
+/// // "小军" is a valid identifier for the format, but not under Tencent's UserID rules.
+/// assert!(info.warnings.iter().any(|w| w.code() == "userid_rules"));
+/// assert!(usersig::inspect_at("%%%", 0).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, VerifyError> {
     let limits = Limits::default();
     let (compressed, encoding) = token::decode_outer(token, &limits)?;

@@ -177,6 +177,14 @@ impl Signer {
     }
 
     /// The same signer with another compression setting (default: [`Compression::Stored`]).
+    ///
+    /// ```
+    /// use usersig::{Compression, Signer, DEMO_KEY};
+    /// let signer = Signer::new(1, DEMO_KEY)?.with_compression(Compression::Fast);
+    /// assert_eq!(signer.compression(), Compression::Fast);
+    /// assert_eq!(signer.sdkappid(), 1);
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
     pub fn with_compression(mut self, compression: Compression) -> Self {
         self.compression = compression;
         self
@@ -193,6 +201,13 @@ impl Signer {
     }
 
     /// A plain UserSig issued now, valid for `expire` seconds.
+    ///
+    /// ```
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// let token = Signer::new(1400000000, DEMO_KEY)?.user_sig("alice", 86_400)?;
+    /// assert!(token.bytes().all(|b| b.is_ascii_alphanumeric() || b"*-_".contains(&b)));
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
     pub fn user_sig(&self, identifier: &str, expire: u64) -> Result<String, SignError> {
         self.mint(&Mint::new(identifier).expire_secs(expire))
     }
@@ -217,6 +232,15 @@ impl Signer {
     }
 
     /// A TRTC PrivateMapKey issued now for `room` (SPEC §6).
+    ///
+    /// ```
+    /// # use usersig::{Privileges, Room, Signer, DEMO_KEY};
+    /// let signer = Signer::new(1400000000, DEMO_KEY)?;
+    /// let pmk = signer.private_map_key("alice", 300, Room::Numeric(1234), Privileges::ENTER_ROOM)?;
+    /// let info = usersig::inspect(&pmk).unwrap();
+    /// assert_eq!(info.private_map_key.unwrap().room_id, 1234);
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
     pub fn private_map_key(
         &self,
         identifier: &str,

@@ -246,6 +246,12 @@ impl PrivateMapKey {
     }
 
     /// The layout version: 0 for a numeric room, 1 for a string room.
+    ///
+    /// ```
+    /// use usersig::{PrivateMapKey, Privileges, Room};
+    /// assert_eq!(PrivateMapKey::new("a", 1, Room::Numeric(5), 0, Privileges::ALL).version(), 0);
+    /// assert_eq!(PrivateMapKey::new("a", 1, Room::Str("r"), 0, Privileges::ALL).version(), 1);
+    /// ```
     pub fn version(&self) -> u8 {
         u8::from(self.room_str.is_some())
     }

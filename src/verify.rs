@@ -124,12 +124,29 @@ impl Verifier {
     }
 
     /// How far in the future `TLS.time` may be, in seconds (default 300).
+    ///
+    /// ```
+    /// # use usersig::{ErrorKind, Mint, Signer, Verifier, DEMO_KEY};
+    /// let token = Signer::new(1, DEMO_KEY)?.mint(&Mint::new("a").time(1_000))?;
+    /// let strict = Verifier::new(1, DEMO_KEY)?.max_future_skew_secs(0);
+    /// assert_eq!(strict.verify_at(&token, "a", 999).unwrap_err().kind(), ErrorKind::NotYetValid);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn max_future_skew_secs(mut self, secs: u64) -> Self {
         self.max_future_skew = secs;
         self
     }
 
     /// How long after expiry a token is still accepted, in seconds (default 0).
+    ///
+    /// ```
+    /// # use usersig::{Mint, Signer, Verifier, DEMO_KEY};
+    /// let token = Signer::new(1, DEMO_KEY)?.mint(&Mint::new("a").time(100).expire_secs(10))?;
+    /// let lenient = Verifier::new(1, DEMO_KEY)?.leeway_secs(5);
+    /// assert!(lenient.verify_at(&token, "a", 115).is_ok());
+    /// assert!(lenient.verify_at(&token, "a", 116).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn leeway_secs(mut self, secs: u64) -> Self {
         self.leeway = secs;
         self
@@ -147,11 +164,30 @@ impl Verifier {
     }
 
     /// Verifies `token` for `identifier` against the system clock.
+    ///
+    /// ```
+    /// # use usersig::{Signer, Verifier, DEMO_KEY};
+    /// let token = Signer::new(1400000000, DEMO_KEY)?.user_sig("alice", 60)?;
+    /// let claims = Verifier::new(1400000000, DEMO_KEY)?.verify(&token, "alice")?;
+    /// assert_eq!(claims.expire, 60);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn verify(&self, token: &str, identifier: &str) -> Result<Claims, VerifyError> {
         self.verify_with(token, identifier, &Expect::Anything, None)
     }
 
     /// Verifies `token` for `identifier` at `now` (Unix seconds).
+    ///
+    /// ```
+    /// # use usersig::{ErrorKind, Mint, Signer, Verifier, DEMO_KEY};
+    /// let token = Signer::new(1400000000, DEMO_KEY)?
+    ///     .mint(&Mint::new("alice").time(1_700_000_000).expire_secs(60))?;
+    /// let verifier = Verifier::new(1400000000, DEMO_KEY)?;
+    /// assert!(verifier.verify_at(&token, "alice", 1_700_000_060).is_ok()); // the last second
+    /// let err = verifier.verify_at(&token, "alice", 1_700_000_061).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Expired);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn verify_at(
         &self,
         token: &str,
