@@ -203,7 +203,40 @@ class _Handle:
             self._free(ptr)
 
 
-class Signer:
+class _Owner:
+    """What Signer and Verifier share: one native handle, closed once, usable as a context
+    manager, freed by the garbage collector as a backstop, never showing its key."""
+
+    _handle: Optional[_Handle]
+    sdkappid: int
+
+    def _live(self) -> _Handle:
+        if self._handle is None:
+            raise ValueError("usersig: the %s is closed" % type(self).__name__)
+        return self._handle
+
+    def close(self) -> None:
+        """Frees the handle and wipes its key, once calls in progress finish. Idempotent."""
+        if self._handle is not None:
+            self._handle.close()
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the library may be gone already
+            pass
+
+    def __repr__(self) -> str:
+        return "%s(sdkappid=%d, key=<redacted>)" % (type(self).__name__, self.sdkappid)
+
+
+class Signer(_Owner):
     """Mints tokens for one app: an SDKAppID and its key.
 
     Create one per app and share it: it is safe to use from many threads at once. ``close()``
@@ -304,33 +337,9 @@ class Signer:
         finally:
             handle.release()
 
-    def _live(self) -> _Handle:
-        if self._handle is None:
-            raise ValueError("usersig: the Signer is closed")
-        return self._handle
-
-    def close(self) -> None:
-        """Frees the signer and wipes its key, once calls in progress finish. Idempotent."""
-        if self._handle is not None:
-            self._handle.close()
-
-    def __enter__(self) -> "Signer":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown: the library may be gone already
-            pass
-
-    def __repr__(self) -> str:
-        return "Signer(sdkappid=%d, key=<redacted>)" % self.sdkappid
 
 
-class Verifier:
+class Verifier(_Owner):
     """Verifies tokens for one app with fixed settings; safe to use from many threads at once.
 
     >>> verifier = Verifier(1400000000, "the app's key", max_future_skew=300, leeway=0)
@@ -403,30 +412,6 @@ class Verifier:
         finally:
             handle.release()
 
-    def _live(self) -> _Handle:
-        if self._handle is None:
-            raise ValueError("usersig: the Verifier is closed")
-        return self._handle
-
-    def close(self) -> None:
-        """Frees the verifier and wipes its key, once calls in progress finish. Idempotent."""
-        if self._handle is not None:
-            self._handle.close()
-
-    def __enter__(self) -> "Verifier":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown: the library may be gone already
-            pass
-
-    def __repr__(self) -> str:
-        return "Verifier(sdkappid=%d, key=<redacted>)" % self.sdkappid
 
 
 def _claims(identifier: bytes, c: _native.usersig_claims, buf: ctypes.Array) -> Claims:
