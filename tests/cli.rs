@@ -1,33 +1,11 @@
 //! The `usersig` command-line contract that scripts rely on.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod cli_support;
 
+use cli_support::{stdout, usersig};
 use serde_json::Value;
 
 const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
-
-fn usersig(args: &[&str], key: Option<&str>, stdin: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_usersig"));
-    cmd.args(args).env_remove("USERSIG_KEY");
-    if let Some(k) = key {
-        cmd.env("USERSIG_KEY", k);
-    }
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
 
 fn mint_cli(extra: &[&str]) -> String {
     let mut args = vec![

@@ -2,38 +2,12 @@
 
 mod rest_support;
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod cli_support;
 
+use cli_support::{stderr, stdout, usersig};
 use rest_support::percent_decode;
 use serde_json::Value;
 use usersig::{DEMO_KEY, DEMO_SDKAPPID, Verifier};
-
-fn usersig(args: &[&str], key: Option<&str>, stdin: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_usersig"));
-    cmd.args(args).env_remove("USERSIG_KEY");
-    if let Some(k) = key {
-        cmd.env("USERSIG_KEY", k);
-    }
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn param<'a>(url: &'a str, name: &str) -> &'a str {
     let (_, q) = url.split_once('?').unwrap();
@@ -260,7 +234,12 @@ mod call {
     use super::*;
     use rest_support::{MockRest, Reply};
 
-    fn call(server: &MockRest, key: &str, extra: &[&str], stdin: Option<&str>) -> Output {
+    fn call(
+        server: &MockRest,
+        key: &str,
+        extra: &[&str],
+        stdin: Option<&str>,
+    ) -> std::process::Output {
         let base = server.base_url();
         let mut args = vec![
             "call",
