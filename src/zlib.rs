@@ -56,22 +56,6 @@ thread_local! {
 /// thread's compressor for that level.
 pub(crate) fn compress_level(data: &[u8], level: u32, out: &mut Vec<u8>) {
     let slot = usize::try_from(level.min(9)).unwrap_or(9);
-    let run = |z: &mut Compress, out: &mut Vec<u8>| {
-        z.reset();
-        // Deflate never grows data by more than 5 bytes per 16 KiB block plus the wrapper.
-        out.reserve(data.len() + data.len() / 16_000 * 5 + 64);
-        loop {
-            let consumed = usize::try_from(z.total_in()).unwrap_or(usize::MAX);
-            let rest = data.get(consumed..).unwrap_or_default();
-            if out.len() == out.capacity() {
-                out.reserve(64);
-            }
-            match z.compress_vec(rest, out, FlushCompress::Finish) {
-                Ok(Status::StreamEnd) | Err(_) => break,
-                Ok(_) => {}
-            }
-        }
-    };
     let reused = COMPRESSORS.try_with(|cell| {
         let Ok(mut slots) = cell.try_borrow_mut() else {
             return false;
@@ -80,15 +64,34 @@ pub(crate) fn compress_level(data: &[u8], level: u32, out: &mut Vec<u8>) {
             return false;
         };
         let z = entry.get_or_insert_with(|| Compress::new(flate2::Compression::new(level), true));
-        run(z, out);
+        z.reset();
+        deflate_into(z, data, out);
         true
     });
     if reused != Ok(true) {
         // Thread-local storage is being torn down (or re-entered): use a fresh compressor.
-        run(
+        deflate_into(
             &mut Compress::new(flate2::Compression::new(level), true),
+            data,
             out,
         );
+    }
+}
+
+/// Runs a fresh or reset compressor over all of `data`, appending the stream to `out`.
+fn deflate_into(z: &mut Compress, data: &[u8], out: &mut Vec<u8>) {
+    // Deflate never grows data by more than 5 bytes per 16 KiB block plus the wrapper.
+    out.reserve(data.len() + data.len() / 16_000 * 5 + 64);
+    loop {
+        let consumed = usize::try_from(z.total_in()).unwrap_or(usize::MAX);
+        let rest = data.get(consumed..).unwrap_or_default();
+        if out.len() == out.capacity() {
+            out.reserve(64);
+        }
+        match z.compress_vec(rest, out, FlushCompress::Finish) {
+            Ok(Status::StreamEnd) | Err(_) => break,
+            Ok(_) => {}
+        }
     }
 }
 
@@ -286,18 +289,11 @@ pub fn inflate_reference(bytes: &[u8], max: usize) -> Result<Vec<u8>, Malformed>
 /// The reference compressor (a fresh flate2 compressor), for differential tests.
 #[doc(hidden)]
 pub fn compress_reference(data: &[u8], level: u32) -> Vec<u8> {
-    let mut z = Compress::new(flate2::Compression::new(level), true);
-    let mut out = Vec::with_capacity(data.len() + data.len() / 16_000 * 5 + 64);
-    loop {
-        let consumed = usize::try_from(z.total_in()).unwrap_or(usize::MAX);
-        let rest = data.get(consumed..).unwrap_or_default();
-        if out.len() == out.capacity() {
-            out.reserve(64);
-        }
-        match z.compress_vec(rest, &mut out, FlushCompress::Finish) {
-            Ok(Status::StreamEnd) | Err(_) => break,
-            Ok(_) => {}
-        }
-    }
+    let mut out = Vec::new();
+    deflate_into(
+        &mut Compress::new(flate2::Compression::new(level), true),
+        data,
+        &mut out,
+    );
     out
 }
