@@ -8,6 +8,11 @@
 //! - stored streams (level 0, our default and the Go SDK's) are written and read directly: a
 //!   zlib header, stored blocks and an Adler-32. Differential tests in `tests/zlib_fastpath.rs`
 //!   prove they produce and accept exactly what flate2 does;
+//! - level 1 (`Compression::Fast`) is written by `quick`, a copy of the algorithm zlib-rs uses
+//!   for that level with a hash table that needs no clearing, byte for byte what flate2 writes
+//!   (tests/zlib_fastpath.rs);
+//! - compressed streams are read by `inflate_fast` when they are valid, and by flate2 in every
+//!   other case, so errors always come from the reference (tests/inflate_fastpath.rs);
 //! - everything else goes through flate2 with one compressor per level and one decompressor
 //!   per thread, reset between uses instead of rebuilt.
 
@@ -16,6 +21,9 @@ use std::cell::RefCell;
 use flate2::{Compress, Decompress, FlushCompress, FlushDecompress, Status};
 
 use crate::error::{Layer, Malformed};
+
+mod inflate_fast;
+mod quick;
 
 /// The largest stored block (RFC 1951 §3.2.4).
 const MAX_STORED_BLOCK: usize = 65_535;
@@ -52,9 +60,12 @@ thread_local! {
     static DECOMPRESSOR: RefCell<Option<Decompress>> = const { RefCell::new(None) };
 }
 
-/// Appends `data` compressed at `level` (1-9) as a zlib stream, through flate2, reusing this
-/// thread's compressor for that level.
+/// Appends `data` compressed at `level` (1-9) as a zlib stream: level 1 by `quick` up to its
+/// size limit, the rest through flate2, reusing this thread's compressor for that level.
 pub(crate) fn compress_level(data: &[u8], level: u32, out: &mut Vec<u8>) {
+    if level == 1 && quick::compress(data, out) {
+        return;
+    }
     let slot = usize::try_from(level.min(9)).unwrap_or(9);
     let reused = COMPRESSORS.try_with(|cell| {
         let Ok(mut slots) = cell.try_borrow_mut() else {
@@ -138,7 +149,10 @@ pub fn inflate(bytes: &[u8], max: usize) -> Result<Vec<u8>, Malformed> {
     check_header(bytes)?;
     match inflate_stored(bytes, max) {
         Stored::Done(result) => result,
-        Stored::NotStored => inflate_flate2(bytes, max),
+        Stored::NotStored => match inflate_fast::inflate(bytes, max) {
+            Some(out) => Ok(out),
+            None => inflate_flate2(bytes, max),
+        },
     }
 }
 
@@ -279,6 +293,13 @@ pub fn compress(data: &[u8], level: u32, out: &mut Vec<u8>) {
     }
 }
 
+/// Level 1 by the fast path alone (`None` where it declines), for differential tests.
+#[doc(hidden)]
+pub fn compress_fast_only(data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    quick::compress(data, &mut out).then_some(out)
+}
+
 /// The reference path alone (no fast path, a fresh decompressor), for differential tests.
 #[doc(hidden)]
 pub fn inflate_reference(bytes: &[u8], max: usize) -> Result<Vec<u8>, Malformed> {
@@ -296,4 +317,12 @@ pub fn compress_reference(data: &[u8], level: u32) -> Vec<u8> {
         &mut out,
     );
     out
+}
+
+/// The fast inflater alone (header check, then `inflate_fast`; `None` = "ask the reference"),
+/// for differential tests.
+#[doc(hidden)]
+pub fn inflate_fast_only(bytes: &[u8], max: usize) -> Option<Vec<u8>> {
+    check_header(bytes).ok()?;
+    inflate_fast::inflate(bytes, max)
 }

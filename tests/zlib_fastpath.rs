@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use usersig::__fuzz::{decode_outer, decode_outer_fast};
 use usersig::Limits;
-use usersig::zlib::{compress_reference, inflate_reference};
+use usersig::zlib::{compress_fast_only, compress_reference, inflate_reference};
 
 const MAX: usize = 64 * 1024;
 
@@ -34,6 +34,55 @@ fn stored_streams_match_the_reference_byte_for_byte_at_block_boundaries() {
         let ours = stored(&data);
         assert_eq!(inflate_reference(&ours, usize::MAX).unwrap(), data, "n={n}");
         assert_eq!(ours, compress_reference(&data, 0), "n={n}");
+    }
+}
+
+#[test]
+fn level_one_matches_the_reference_around_its_size_and_lookahead_boundaries() {
+    // 262 is zlib-rs's MIN_LOOKAHEAD (its window refills change which positions are hashed),
+    // 258 the longest match, 16 KiB the longest input the fast path takes.
+    let pattern = br#"{"TLS.ver":"2.0","TLS.identifier":"xiaojun","TLS.sdkappid":1400000000,"#;
+    for n in (0..12)
+        .chain(250..275)
+        .chain(510..530)
+        .chain([4096, 16_383, 16_384, 16_385, 20_000])
+    {
+        for data in [
+            pattern.iter().copied().cycle().take(n).collect::<Vec<u8>>(),
+            (0..n).map(|i| (i % 3) as u8).collect(),
+            (0..n).map(|i| ((i * i) % 7) as u8 + b'a').collect(),
+            vec![b'z'; n],
+        ] {
+            let ours = compressed(&data, 1);
+            assert_eq!(ours, compress_reference(&data, 1), "n={n}");
+            assert_eq!(compress_fast_only(&data).is_some(), n <= 16 * 1024, "n={n}");
+        }
+    }
+}
+
+#[test]
+fn level_one_matches_the_reference_on_every_kind_of_token_document() {
+    let signer = usersig::Signer::new(1_400_000_000, usersig::DEMO_KEY).unwrap();
+    let room_name = "r".repeat(300);
+    let long_id = "user-".repeat(100);
+    for mint in [
+        usersig::Mint::new("xiaojun"),
+        usersig::Mint::new("a").expire_secs(0),
+        usersig::Mint::new(&long_id),
+        usersig::Mint::new("bob").userbuf(&[0u8; 700]),
+        usersig::Mint::new("alice")
+            .private_map_key(usersig::Room::Numeric(10_000), usersig::Privileges::ALL),
+        usersig::Mint::new("alice").private_map_key(
+            usersig::Room::Str(&room_name),
+            usersig::Privileges::ENTER_ROOM,
+        ),
+    ] {
+        let token = signer.mint(&mint.time(1_569_910_200)).unwrap();
+        let json = usersig::__fuzz::decode_to_json(&token, &Limits::default()).unwrap();
+        assert_eq!(
+            compress_fast_only(&json),
+            Some(compress_reference(&json, 1))
+        );
     }
 }
 
@@ -79,6 +128,27 @@ proptest! {
     ) {
         let ours = compressed(&data, level);
         prop_assert_eq!(&ours, &compress_reference(&data, level));
+        prop_assert_eq!(inflate(&ours).unwrap(), data);
+    }
+
+    #[test]
+    fn level_one_matches_the_reference_on_repetitive_data(
+        text in prop_oneof![
+            "[ab]{0,600}",
+            "[abc{}:\",. 0-9]{0,3000}",
+            "(\\{\"TLS\\.[a-z]{1,6}\":\"[a-z0-9]{0,12}\",){0,40}",
+        ],
+        run in prop::collection::vec((any::<u8>(), 1usize..600), 0..6),
+    ) {
+        // Small alphabets, JSON-shaped keys and long runs: the inputs where level 1 finds
+        // matches (random bytes almost never have four bytes in common).
+        let mut data = text.into_bytes();
+        for (byte, n) in run {
+            data.extend(std::iter::repeat_n(byte, n));
+            data.extend_from_slice(b"\"TLS.sig\":\"");
+        }
+        let ours = compress_fast_only(&data).expect("the fast path takes up to 16 KiB");
+        prop_assert_eq!(&ours, &compress_reference(&data, 1));
         prop_assert_eq!(inflate(&ours).unwrap(), data);
     }
 
