@@ -11,6 +11,7 @@ fn main() {
         .unwrap_or(10_000);
     let time = 1_569_910_200;
     let stored = Signer::new(DEMO_SDKAPPID, DEMO_KEY).unwrap();
+    let level1 = stored.clone().with_compression(Compression::Fast);
     let level6 = stored.clone().with_compression(Compression::Standard);
     let verifier = Verifier::new(DEMO_SDKAPPID, DEMO_KEY).unwrap();
     let plain = Mint::new("xiaojun").time(time);
@@ -22,6 +23,7 @@ fn main() {
     for _ in 0..n {
         match what.as_str() {
             "mint" => stored.mint_into(&plain, &mut out).unwrap(),
+            "mint1" => level1.mint_into(&plain, &mut out).unwrap(),
             "mint6" => level6.mint_into(&plain, &mut out).unwrap(),
             "pmk" => stored.mint_into(&pmk, &mut out).unwrap(),
             "verify" => drop(verifier.verify_at(&stored_token, "xiaojun", time).unwrap()),

@@ -37,7 +37,10 @@ pub enum Compression {
     /// Level 0: stored blocks, the fastest to mint and to verify (the Go SDK since 2024-11).
     #[default]
     Stored,
-    /// Level 1: fast compression (the C++ SDK).
+    /// Level 1: fast compression (the C++ SDK). The best choice for short tokens: about
+    /// twice the cost of `Stored` to mint, and for a plain UserSig within 5% of `Standard`'s
+    /// length (a PrivateMapKey comes out up to ~8% longer). Written by a specialised encoder
+    /// that gives exactly flate2's bytes (see `usersig::zlib`).
     Fast,
     /// Level 6: zlib's default, the shortest tokens in practice (Python, Node, PHP, Java).
     Standard,

@@ -303,3 +303,37 @@ fn demo_runs_and_shows_each_verdict() {
     }
     assert!(!text.contains(KEY), "the demo must not print the key");
 }
+
+#[test]
+fn bench_json_has_the_documented_keys() {
+    let out = usersig(
+        &["bench", "--seconds", "0.3", "--threads", "2", "--json"],
+        None,
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    for key in [
+        "gen_ns",
+        "gen_stored_ns",
+        "gen_compressed_ns",
+        "gen_level6_ns",
+        "gen_pmk_ns",
+        "verify_ns",
+        "verify_compressed_ns",
+        "total_ops_per_s",
+    ] {
+        let ns = v[key].as_f64().unwrap_or_else(|| panic!("{key} in {v}"));
+        assert!(ns.is_finite() && ns > 0.0, "{key}: {ns}");
+    }
+    assert_eq!(v["threads"], 2);
+    // Real compression (level 1) stays within 5% of level 6's length for a plain token.
+    let fast = v["compressed_token_len"].as_u64().unwrap();
+    let level6 = v["level6_token_len"].as_u64().unwrap();
+    assert!(fast * 100 <= level6 * 105, "{fast} vs {level6}");
+}
