@@ -12,7 +12,8 @@ cc -O2 -Wall -Wextra -Werror -std=c99 -D_POSIX_C_SOURCE=200809L -Iinclude benche
 ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 | awk '/Collected/ {print $4}'; }
 per_op() { echo $(( ($("$@" $((N + 1))) - $("$@" 1)) / N )); }
 printf '%-30s %12s %12s %9s\n' operation "Rust instr" "C ABI instr" overhead
-for pair in "mint:stored sign mint" "mint:pmk pmk pmk" "mint:level6 sign6 mint6" \
+for pair in "mint:stored sign mint" "mint:pmk pmk pmk" "mint:level1 sign1 mint1" \
+            "mint:level6 sign6 mint6" \
             "verify:stored verify verify" "verify:level6 verify6 verify6"; do
   set -- $pair
   c=$(per_op ir target/bench_capi "$2")
