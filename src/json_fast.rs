@@ -8,6 +8,8 @@
 //! checks differentially that whenever this returns a document, serde_json's path returns the
 //! same one.
 
+use std::borrow::Cow;
+
 use crate::token::{Document, KNOWN_KEYS};
 
 /// Reads a document already checked to be UTF-8 as a whole (one validation pass instead of
@@ -38,17 +40,8 @@ impl<'a> Cursor<'a> {
     fn plain_string(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
         let rest = self.bytes.get(self.pos..)?;
-        // memchr finds the end a word at a time; the control-character check vectorizes.
-        let len = memchr::memchr2(b'"', b'\\', rest)?;
+        let len = plain_string_len(rest);
         if rest.get(len) != Some(&b'"') {
-            return None;
-        }
-        // A fold rather than `any`: no early exit, so it vectorizes.
-        if rest
-            .get(..len)?
-            .iter()
-            .fold(false, |bad, &b| bad | (b < 0x20))
-        {
             return None;
         }
         let s = self.text.get(self.pos..self.pos + len)?;
@@ -87,6 +80,57 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// The length of the run of bytes that may stand unescaped in a JSON string: up to the first
+/// quote, backslash or control character (RFC 8259 §7), or the end. Eight bytes at a time:
+/// token strings are short (keys, a 44-byte sig), too short for memchr's vector loops to pay
+/// for their set-up, and the control-character check comes in the same pass.
+fn plain_string_len(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // The high bit of each byte of x that is zero (below 0x20 for `less_than_space`). Bytes
+    // above a flagged one may be flagged falsely by the borrow, never bytes below it, so the
+    // lowest flag is always a true one.
+    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let less_than_space = |x: u64| x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut done = 0;
+    for chunk in chunks.by_ref() {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let x = u64::from_le_bytes(chunk);
+        let flags =
+            zero_bytes(x ^ (ONES * 0x22)) | zero_bytes(x ^ (ONES * 0x5c)) | less_than_space(x);
+        if flags != 0 {
+            return done + (flags.trailing_zeros() / 8) as usize;
+        }
+        done += 8;
+    }
+    let tail = chunks.remainder();
+    done + tail
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .unwrap_or(tail.len())
+}
+
+/// The slot of a known key, by its length and then its text.
+fn key_slot(key: &str) -> Option<usize> {
+    let slot = match key.len() {
+        7 => match key {
+            "TLS.ver" => 0,
+            "TLS.sig" => 6,
+            _ => return None,
+        },
+        8 => 4,
+        10 => 3,
+        11 => 5,
+        12 => 2,
+        14 => 1,
+        _ => return None,
+    };
+    (KNOWN_KEYS.get(slot) == Some(&key)).then_some(slot)
+}
+
 #[derive(Clone, Copy)]
 enum Value<'a> {
     Str(&'a str),
@@ -108,7 +152,7 @@ fn number(v: Option<Value<'_>>) -> Option<u64> {
 }
 
 /// The document, when `json` is the common, fully valid case; `None` otherwise.
-pub(crate) fn parse(json: &[u8]) -> Option<Document> {
+pub(crate) fn parse(json: &[u8]) -> Option<Document<'_>> {
     let text = std::str::from_utf8(json).ok()?;
     let mut c = Cursor {
         text,
@@ -123,7 +167,7 @@ pub(crate) fn parse(json: &[u8]) -> Option<Document> {
         loop {
             c.skip_ws();
             let key = c.plain_string()?;
-            let slot = KNOWN_KEYS.iter().position(|k| *k == key)?;
+            let slot = key_slot(key)?;
             c.skip_ws();
             c.eat(b':')?;
             c.skip_ws();
@@ -159,22 +203,67 @@ pub(crate) fn parse(json: &[u8]) -> Option<Document> {
     time.checked_add(expire)?;
     let userbuf_b64 = match userbuf {
         None => None,
-        Some(Value::Str(s)) => Some(s.to_owned()),
+        Some(Value::Str(s)) => Some(Cow::Borrowed(s)),
         Some(Value::Num(_)) => return None,
     };
     Some(Document {
-        identifier: string(identifier)?.to_owned(),
+        identifier: Cow::Borrowed(string(identifier)?),
         sdkappid: number(sdkappid)?,
         expire,
         time,
         userbuf_b64,
-        sig_b64: string(sig)?.to_owned(),
+        sig_b64: Cow::Borrowed(string(sig)?),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_word_scan_finds_the_first_byte_that_ends_a_plain_string() {
+        let naive = |b: &[u8]| {
+            b.iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                .unwrap_or(b.len())
+        };
+        // Every position of every ending byte, after every mix of bytes on either side of it
+        // (including the neighbours 0x21, 0x23, 0x5b, 0x5d, 0x1f and 0x80+ that a wrong mask
+        // would confuse), in strings of every length across two words.
+        let fillers = [b'a', 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xff, 0x20, 0x01];
+        for len in 0..20 {
+            for &fill in &fillers {
+                let mut text = vec![fill; len];
+                assert_eq!(plain_string_len(&text), naive(&text), "{text:?}");
+                for at in 0..len {
+                    for end in [b'"', b'\\', 0x00, 0x1f, 0x0a] {
+                        text[at] = end;
+                        assert_eq!(plain_string_len(&text), naive(&text), "{text:?}");
+                        text[at] = fill;
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn key_slots_are_the_known_keys_and_nothing_else() {
+        for (slot, key) in KNOWN_KEYS.iter().enumerate() {
+            assert_eq!(key_slot(key), Some(slot));
+            assert_eq!(key_slot(&key.to_ascii_lowercase()), None);
+            assert_eq!(key_slot(&key[..key.len() - 1]), None);
+        }
+        for other in [
+            "",
+            "TLS.ve",
+            "TLS.xxx",
+            "TLS.sigg",
+            "TLS.expirE",
+            "tls.identifier",
+        ] {
+            assert_eq!(key_slot(other), None, "{other}");
+        }
+    }
     use crate::token::{self, Limits};
     use crate::{Compression, DEMO_KEY, Mint, Privileges, Room, Signer};
 

@@ -107,6 +107,8 @@ pub fn claims_json(claims: &Claims) -> serde_json::Value {
 /// stability promise; it may change or go away in any release.
 #[doc(hidden)]
 pub mod __fuzz {
+    use std::borrow::Cow;
+
     use crate::{Limits, Malformed, VerifyError, token};
 
     /// The fields of a type-checked v2 document (SPEC §3); nothing verified.
@@ -149,24 +151,24 @@ pub mod __fuzz {
     /// SPEC §3, §5.2: JSON bytes to type-checked fields.
     pub fn parse_document(json: &[u8]) -> Result<Fields, VerifyError> {
         token::parse_document(json).map(|d| Fields {
-            identifier: d.identifier,
+            identifier: d.identifier.into_owned(),
             sdkappid: d.sdkappid,
             expire: d.expire,
             time: d.time,
-            userbuf_b64: d.userbuf_b64,
-            sig_b64: d.sig_b64,
+            userbuf_b64: d.userbuf_b64.map(Cow::into_owned),
+            sig_b64: d.sig_b64.into_owned(),
         })
     }
 
     /// SPEC §3, §5.2 by the serde_json reference path alone (no fast path).
     pub fn parse_document_reference(json: &[u8]) -> Result<Fields, VerifyError> {
         token::parse_document_reference(json).map(|d| Fields {
-            identifier: d.identifier,
+            identifier: d.identifier.into_owned(),
             sdkappid: d.sdkappid,
             expire: d.expire,
             time: d.time,
-            userbuf_b64: d.userbuf_b64,
-            sig_b64: d.sig_b64,
+            userbuf_b64: d.userbuf_b64.map(Cow::into_owned),
+            sig_b64: d.sig_b64.into_owned(),
         })
     }
 

@@ -1,6 +1,7 @@
 //! The wire format: the JSON document, the zlib stream and the outer base64 variant
 //! (SPEC §3-4), in both directions. Knows nothing of keys or signatures.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -95,7 +96,8 @@ pub(crate) struct OutDoc<'a> {
     pub expire: u64,
     pub time: u64,
     pub userbuf_b64: Option<&'a str>,
-    pub sig_b64: &'a str,
+    /// Base64 text (ASCII), kept as bytes: it is only ever copied into the document.
+    pub sig_b64: &'a [u8],
 }
 
 /// Compact JSON in the order ver, identifier, sdkappid, expire, time, [userbuf], sig; no
@@ -117,7 +119,7 @@ pub(crate) fn write_json(doc: &OutDoc<'_>, out: &mut Vec<u8>) {
         out.push(b'"');
     }
     out.extend_from_slice(br#","TLS.sig":""#);
-    out.extend_from_slice(doc.sig_b64.as_bytes());
+    out.extend_from_slice(doc.sig_b64);
     out.extend_from_slice(b"\"}");
 }
 
@@ -277,16 +279,17 @@ pub(crate) fn decode_outer(
 // ---------------------------------------------------------------------------------------------
 
 /// A v2 document whose fields all have the right types (SPEC §3). Not yet trusted: nothing
-/// here has been checked against a key.
+/// here has been checked against a key. The fast reader borrows its strings from the JSON
+/// bytes; the reference parser owns them (it has unescaped them).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Document {
-    pub identifier: String,
+pub(crate) struct Document<'a> {
+    pub identifier: Cow<'a, str>,
     pub sdkappid: u64,
     pub expire: u64,
     pub time: u64,
     /// The `TLS.userbuf` text exactly as received (SPEC §5.5).
-    pub userbuf_b64: Option<String>,
-    pub sig_b64: String,
+    pub userbuf_b64: Option<Cow<'a, str>>,
+    pub sig_b64: Cow<'a, str>,
 }
 
 /// A JSON value reduced to what field checks need; containers are skipped without storing.
@@ -516,7 +519,7 @@ fn hash_key(key: &str) -> u64 {
 ///
 /// The common case takes a one-pass reader ([`crate::json_fast`]); everything else, and every
 /// error, comes from the serde_json path ([`parse_document_reference`]).
-pub(crate) fn parse_document(json: &[u8]) -> Result<Document, VerifyError> {
+pub(crate) fn parse_document(json: &[u8]) -> Result<Document<'_>, VerifyError> {
     match crate::json_fast::parse(json) {
         Some(doc) => Ok(doc),
         None => parse_document_reference(json),
@@ -524,7 +527,7 @@ pub(crate) fn parse_document(json: &[u8]) -> Result<Document, VerifyError> {
 }
 
 /// The reference parser: serde_json with strict field checks.
-pub(crate) fn parse_document_reference(json: &[u8]) -> Result<Document, VerifyError> {
+pub(crate) fn parse_document_reference(json: &[u8]) -> Result<Document<'static>, VerifyError> {
     let mut de = serde_json::Deserializer::from_slice(json);
     let obj = de
         .deserialize_map(ObjectVisitor)
@@ -566,12 +569,12 @@ pub(crate) fn parse_document_reference(json: &[u8]) -> Result<Document, VerifyEr
     };
     let sig_b64 = string_field(SIG, sig)?;
     Ok(Document {
-        identifier,
+        identifier: Cow::Owned(identifier),
         sdkappid,
         expire,
         time,
-        userbuf_b64,
-        sig_b64,
+        userbuf_b64: userbuf_b64.map(Cow::Owned),
+        sig_b64: Cow::Owned(sig_b64),
     })
 }
 
@@ -619,11 +622,15 @@ pub(crate) fn decode_userbuf(text: &str) -> Result<Vec<u8>, Malformed> {
 /// takes the general path of [`decode_outer`], which also explains what is wrong. The fast
 /// path accepts a subset of what the general one does, with the same result (tested).
 pub(crate) fn decode_to_json_fast(token: &str, limits: &Limits) -> Result<Vec<u8>, Malformed> {
-    let compressed = match decode_outer_fast(token, limits) {
-        Some(bytes) => bytes,
-        None => decode_outer(token, limits)?.0,
-    };
-    zlib::inflate(&compressed, limits.max_inflated_bytes)
+    zlib::inflate(&decode_outer_any(token, limits)?, limits.max_inflated_bytes)
+}
+
+/// Token text to zlib bytes: the one-pass decoder when it applies, else the general one.
+pub(crate) fn decode_outer_any(token: &str, limits: &Limits) -> Result<Vec<u8>, Malformed> {
+    match decode_outer_fast(token, limits) {
+        Some(bytes) => Ok(bytes),
+        None => decode_outer(token, limits).map(|(bytes, _)| bytes),
+    }
 }
 
 #[cfg(test)]
