@@ -11,6 +11,7 @@ use crate::error::SignError;
 use crate::time_fmt::unix_now;
 use crate::token::{self, B64, Compression, Limits, OutDoc};
 use crate::userbuf::{Privileges, Room, write_pmk};
+use crate::zlib;
 
 /// The default lifetime: 180 days, as in Tencent's documentation (SPEC §7).
 pub const DEFAULT_EXPIRE_SECS: u64 = 180 * 86_400;
@@ -365,32 +366,36 @@ impl Signer {
             .content_mac(identifier, self.sdkappid, time, expire, userbuf_b64)
             .finalize()
             .into_bytes();
+        // 32 bytes are always 44 characters of padded base64, so this fits.
         let mut sig = [0u8; 44];
-        let sig_len = B64.encode_slice(digest, &mut sig).unwrap_or(0);
-        let sig_b64 = std::str::from_utf8(sig.get(..sig_len).unwrap_or_default()).unwrap_or("");
+        let sig_b64 = base64_simd::STANDARD.encode(&digest, base64_simd::Out::from_slice(&mut sig));
 
-        token::write_json(
-            &OutDoc {
-                identifier,
-                sdkappid: self.sdkappid,
-                expire,
-                time,
-                userbuf_b64,
-                sig_b64,
-            },
-            &mut scratch.json,
-        );
+        let doc = OutDoc {
+            identifier,
+            sdkappid: self.sdkappid,
+            expire,
+            time,
+            userbuf_b64,
+            sig_b64,
+        };
         // SPEC §7: never mint what §5 would refuse. Only identifiers or userbufs of many KiB
         // get near the default limits.
         let limits = Limits::default();
-        if scratch.json.len() > limits.max_inflated_bytes {
+        let json_len = if self.compression == Compression::Stored {
+            // Written straight into the stored block: no copy of the document.
+            zlib::stored_in_place(&mut scratch.compressed, |buf| token::write_json(&doc, buf))
+        } else {
+            token::write_json(&doc, &mut scratch.json);
+            token::compress(&scratch.json, self.compression, &mut scratch.compressed);
+            scratch.json.len()
+        };
+        if json_len > limits.max_inflated_bytes {
             return Err(SignError::TooLong {
                 what: "token document",
-                len: scratch.json.len(),
+                len: json_len,
                 max: limits.max_inflated_bytes,
             });
         }
-        token::compress(&scratch.json, self.compression, &mut scratch.compressed);
         token::encode_outer(&scratch.compressed, out);
         if out.len() > limits.max_token_bytes {
             return Err(SignError::TooLong {

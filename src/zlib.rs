@@ -16,6 +16,7 @@
 //! - everything else goes through flate2 with one compressor per level and one decompressor
 //!   per thread, reset between uses instead of rebuilt.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use flate2::{Compress, Decompress, FlushCompress, FlushDecompress, Status};
@@ -51,6 +52,35 @@ pub(crate) fn compress_stored(data: &[u8], out: &mut Vec<u8>) {
         out.extend_from_slice(chunk);
     }
     out.extend_from_slice(&simd_adler32::adler32(&data).to_be_bytes());
+}
+
+/// Appends a stored zlib stream of whatever `write` appends, written in place: the document
+/// goes straight into the stream's one block instead of being copied there (tokens are far
+/// below the 64 KiB a block holds; a longer one is re-framed by [`compress_stored`]). Returns
+/// the document's length. The output is what `compress_stored` gives for the same bytes.
+pub(crate) fn stored_in_place(out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) -> usize {
+    let start = out.len();
+    // The header, then BFINAL + BTYPE 00 and LEN/NLEN, patched once the length is known.
+    out.extend_from_slice(&[HEADER_FASTEST[0], HEADER_FASTEST[1], 1, 0, 0, 0, 0]);
+    let body = start + 7;
+    write(out);
+    let len = out.len() - body;
+    match u16::try_from(len) {
+        Ok(n) => {
+            let ([l0, l1], [n0, n1]) = (n.to_le_bytes(), (!n).to_le_bytes());
+            if let Some(slot) = out.get_mut(start + 3..body) {
+                slot.copy_from_slice(&[l0, l1, n0, n1]);
+            }
+            let adler = simd_adler32::adler32(&out.get(body..).unwrap_or_default());
+            out.extend_from_slice(&adler.to_be_bytes());
+        }
+        Err(_) => {
+            let document = out.split_off(body);
+            out.truncate(start);
+            compress_stored(&document, out);
+        }
+    }
+    len
 }
 
 thread_local! {
@@ -146,26 +176,32 @@ fn too_big(max: usize) -> Malformed {
 /// decompression bomb stops after at most `max + 1` bytes of output. The whole input must be
 /// the stream: trailing bytes are rejected.
 pub fn inflate(bytes: &[u8], max: usize) -> Result<Vec<u8>, Malformed> {
+    inflate_cow(bytes, max).map(Cow::into_owned)
+}
+
+/// [`inflate`], borrowing the output from `bytes` when the stream is one stored block (our
+/// default and the Go SDK's): the document is then read in place, never copied.
+pub(crate) fn inflate_cow(bytes: &[u8], max: usize) -> Result<Cow<'_, [u8]>, Malformed> {
     check_header(bytes)?;
     match inflate_stored(bytes, max) {
         Stored::Done(result) => result,
         Stored::NotStored => match inflate_fast::inflate(bytes, max) {
-            Some(out) => Ok(out),
-            None => inflate_flate2(bytes, max),
+            Some(out) => Ok(Cow::Owned(out)),
+            None => inflate_flate2(bytes, max).map(Cow::Owned),
         },
     }
 }
 
-enum Stored {
+enum Stored<'a> {
     /// The stream is stored blocks only: this is the answer.
-    Done(Result<Vec<u8>, Malformed>),
+    Done(Result<Cow<'a, [u8]>, Malformed>),
     /// A compressed block appears: use the general path.
     NotStored,
 }
 
 /// The fast path: a stream of stored blocks only. Anything else is left to flate2, so this
 /// never accepts what flate2 would reject, nor the reverse (see tests/zlib_fastpath.rs).
-fn inflate_stored(bytes: &[u8], max: usize) -> Stored {
+fn inflate_stored(bytes: &[u8], max: usize) -> Stored<'_> {
     let corrupt = |why: &str| {
         Stored::Done(Err(Malformed::new(
             Layer::Zlib,
@@ -173,7 +209,9 @@ fn inflate_stored(bytes: &[u8], max: usize) -> Stored {
         )))
     };
     let mut pos = 2;
-    let mut out = Vec::new();
+    // One block (the usual case) is borrowed; a second one makes it a copy.
+    let mut out: Cow<'_, [u8]> = Cow::Borrowed(&[]);
+    let mut blocks = 0usize;
     loop {
         let Some(&head) = bytes.get(pos) else {
             return if out.is_empty() && pos == 2 {
@@ -202,10 +240,12 @@ fn inflate_stored(bytes: &[u8], max: usize) -> Stored {
         if out.len().saturating_add(len) > max {
             return Stored::Done(Err(too_big(max)));
         }
-        if out.capacity() == 0 {
-            out.reserve_exact(len.min(max));
+        if blocks == 0 {
+            out = Cow::Borrowed(data);
+        } else {
+            out.to_mut().extend_from_slice(data);
         }
-        out.extend_from_slice(data);
+        blocks += 1;
         pos += 5 + len;
         if head & 1 == 1 {
             break;
@@ -214,7 +254,7 @@ fn inflate_stored(bytes: &[u8], max: usize) -> Stored {
     let Some(&[a, b, c, d]) = bytes.get(pos..pos + 4).and_then(|s| s.first_chunk()) else {
         return corrupt("truncated");
     };
-    if u32::from_be_bytes([a, b, c, d]) != simd_adler32::adler32(&out.as_slice()) {
+    if u32::from_be_bytes([a, b, c, d]) != simd_adler32::adler32(&out.as_ref()) {
         return corrupt("Adler-32 checksum mismatch");
     }
     if pos + 4 != bytes.len() {
@@ -325,4 +365,22 @@ pub fn compress_reference(data: &[u8], level: u32) -> Vec<u8> {
 pub fn inflate_fast_only(bytes: &[u8], max: usize) -> Option<Vec<u8>> {
     check_header(bytes).ok()?;
     inflate_fast::inflate(bytes, max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_in_place_stored_stream_is_the_copied_one() {
+        for n in [0usize, 1, 200, 65_535, 65_536, 70_000] {
+            let data: Vec<u8> = (0..n).map(|i| (i * 13 % 256) as u8).collect();
+            let mut copied = b"prefix".to_vec();
+            compress_stored(&data, &mut copied);
+            let mut in_place = b"prefix".to_vec();
+            let len = stored_in_place(&mut in_place, |out| out.extend_from_slice(&data));
+            assert_eq!(len, n);
+            assert_eq!(in_place, copied, "n={n}");
+        }
+    }
 }
