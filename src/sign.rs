@@ -3,13 +3,12 @@
 use std::cell::RefCell;
 use std::fmt;
 
-use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 use crate::error::SignError;
 use crate::time_fmt::unix_now;
-use crate::token::{self, B64, Compression, Limits, OutDoc};
+use crate::token::{self, Compression, Limits, OutDoc};
 use crate::userbuf::{Privileges, Room, write_pmk};
 use crate::zlib;
 
@@ -330,7 +329,7 @@ impl Signer {
             Payload::None => false,
             Payload::Userbuf(bytes) => {
                 check_len("userbuf", bytes.len())?;
-                B64.encode_string(bytes, &mut scratch.userbuf_b64);
+                base64_simd::STANDARD.encode_append(bytes, &mut scratch.userbuf_b64);
                 true
             }
             Payload::PrivateMapKey { room, privileges } => {
@@ -355,7 +354,7 @@ impl Signer {
                     &mut scratch.pmk,
                 )?;
                 check_len("userbuf", scratch.pmk.len())?;
-                B64.encode_string(&scratch.pmk, &mut scratch.userbuf_b64);
+                base64_simd::STANDARD.encode_append(&scratch.pmk, &mut scratch.userbuf_b64);
                 true
             }
         };
