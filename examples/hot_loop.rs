@@ -17,6 +17,7 @@ fn main() {
     let plain = Mint::new("xiaojun").time(time);
     let pmk = plain.private_map_key(Room::Numeric(10000), Privileges::ALL);
     let stored_token = stored.mint(&plain).unwrap();
+    let level1_token = level1.mint(&plain).unwrap();
     let level6_token = level6.mint(&plain).unwrap();
     let pmk6_token = level6.mint(&pmk).unwrap();
     let mut out = String::new();
@@ -27,6 +28,7 @@ fn main() {
             "mint6" => level6.mint_into(&plain, &mut out).unwrap(),
             "pmk" => stored.mint_into(&pmk, &mut out).unwrap(),
             "verify" => drop(verifier.verify_at(&stored_token, "xiaojun", time).unwrap()),
+            "verify1" => drop(verifier.verify_at(&level1_token, "xiaojun", time).unwrap()),
             "verify6" => drop(verifier.verify_at(&level6_token, "xiaojun", time).unwrap()),
             "verifypmk6" => drop(verifier.verify_at(&pmk6_token, "xiaojun", time).unwrap()),
             other => panic!("unknown workload {other}"),
