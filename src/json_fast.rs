@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use crate::token::{Document, KNOWN_KEYS};
+use crate::token::Document;
 
 /// Reads a document already checked to be UTF-8 as a whole (one validation pass instead of
 /// one per string): strings are then sliced out at their quotes, which are always character
@@ -113,22 +113,42 @@ fn plain_string_len(bytes: &[u8]) -> usize {
         .unwrap_or(tail.len())
 }
 
-/// The slot of a known key, by its length and then its text.
-fn key_slot(key: &str) -> Option<usize> {
-    let slot = match key.len() {
-        7 => match key {
-            "TLS.ver" => 0,
-            "TLS.sig" => 6,
+/// The known keys (`token::KNOWN_KEYS`, in its order) as they appear in the document, quotes
+/// included.
+const QUOTED_KEYS: [&[u8]; 7] = [
+    b"\"TLS.ver\"",
+    b"\"TLS.identifier\"",
+    b"\"TLS.sdkappid\"",
+    b"\"TLS.expire\"",
+    b"\"TLS.time\"",
+    b"\"TLS.userbuf\"",
+    b"\"TLS.sig\"",
+];
+
+impl Cursor<'_> {
+    /// A key that is one of the known keys, by its slot. A JSON string ends at its first
+    /// quote, and no known key contains a quote or a backslash, so the key is exactly a known
+    /// one iff the text here starts with that key between quotes: matched without scanning.
+    fn known_key(&mut self) -> Option<usize> {
+        let rest = self.bytes.get(self.pos..)?;
+        // Dispatch on the first letter after `"TLS.`, then compare the whole quoted key.
+        let slot = match rest.get(5)? {
+            b'v' => 0,
+            b'i' => 1,
+            b's' if rest.get(6) == Some(&b'd') => 2,
+            b's' => 6,
+            b'e' => 3,
+            b't' => 4,
+            b'u' => 5,
             _ => return None,
-        },
-        8 => 4,
-        10 => 3,
-        11 => 5,
-        12 => 2,
-        14 => 1,
-        _ => return None,
-    };
-    (KNOWN_KEYS.get(slot) == Some(&key)).then_some(slot)
+        };
+        let key = QUOTED_KEYS.get(slot)?;
+        if !rest.starts_with(key) {
+            return None;
+        }
+        self.pos += key.len();
+        Some(slot)
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -166,8 +186,7 @@ pub(crate) fn parse(json: &[u8]) -> Option<Document<'_>> {
     if c.peek()? != b'}' {
         loop {
             c.skip_ws();
-            let key = c.plain_string()?;
-            let slot = key_slot(key)?;
+            let slot = c.known_key()?;
             c.skip_ws();
             c.eat(b':')?;
             c.skip_ws();
@@ -219,6 +238,7 @@ pub(crate) fn parse(json: &[u8]) -> Option<Document<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::token::KNOWN_KEYS;
 
     #[test]
     fn the_word_scan_finds_the_first_byte_that_ends_a_plain_string() {
@@ -247,21 +267,35 @@ mod tests {
     }
 
     #[test]
-    fn key_slots_are_the_known_keys_and_nothing_else() {
-        for (slot, key) in KNOWN_KEYS.iter().enumerate() {
-            assert_eq!(key_slot(key), Some(slot));
-            assert_eq!(key_slot(&key.to_ascii_lowercase()), None);
-            assert_eq!(key_slot(&key[..key.len() - 1]), None);
+    fn known_keys_are_matched_exactly_and_nothing_else() {
+        let slot = |text: &str| {
+            let mut c = Cursor {
+                text,
+                bytes: text.as_bytes(),
+                pos: 0,
+            };
+            c.known_key().map(|slot| (slot, c.pos))
+        };
+        for (i, key) in KNOWN_KEYS.iter().enumerate() {
+            assert_eq!(QUOTED_KEYS[i], format!("\"{key}\"").as_bytes());
+            let quoted = format!("\"{key}\":1");
+            assert_eq!(slot(&quoted), Some((i, key.len() + 2)), "{key}");
+            assert_eq!(slot(&format!("\"{}\":1", key.to_ascii_lowercase())), None);
+            assert_eq!(slot(&format!("\"{}\":1", &key[..key.len() - 1])), None);
+            assert_eq!(slot(&format!("\"{key}x\":1")), None);
+            assert_eq!(slot(&format!("\"{key}\\\"\":1")), None);
+            assert_eq!(slot(&quoted[..quoted.len() - 3]), None);
         }
         for other in [
             "",
-            "TLS.ve",
-            "TLS.xxx",
-            "TLS.sigg",
-            "TLS.expirE",
-            "tls.identifier",
+            "\"",
+            "\"TLS.",
+            "\"TLS.ve\"",
+            "\"TLS.sigg\"",
+            "\"TLS.s\"",
+            "\"tls.ver\"",
         ] {
-            assert_eq!(key_slot(other), None, "{other}");
+            assert_eq!(slot(other), None, "{other}");
         }
     }
     use crate::token::{self, Limits};
