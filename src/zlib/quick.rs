@@ -4,8 +4,10 @@
 //! (RFC 1951 §3.2.6), greedy matching against the single most recent position with the same
 //! hash of the next four bytes, no hash chains, no lazy evaluation. That is cheap; what makes
 //! flate2 slow for a 200-byte token is resetting its 128 KiB hash table on every stream. Here
-//! the same table is kept per thread and only the slots a stream wrote are cleared afterwards,
-//! so a stream costs time in proportion to its own length.
+//! the table is kept per thread and its entries carry the number of the stream that wrote
+//! them, so an entry from an earlier stream reads as empty without any clearing, and a stream
+//! costs time in proportion to its own length. The table takes 256 KiB per thread that mints
+//! at level 1, allocated on its first such token and kept.
 //!
 //! Output is identical to the reference (`compress_reference(data, 1)`) for every input up to
 //! [`MAX_INPUT`] bytes: `tests/zlib_fastpath.rs` checks that with property tests. Longer inputs
