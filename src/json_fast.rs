@@ -131,7 +131,8 @@ impl Cursor<'_> {
     /// one iff the text here starts with that key between quotes: matched without scanning.
     fn known_key(&mut self) -> Option<usize> {
         let rest = self.bytes.get(self.pos..)?;
-        // Dispatch on the first letter after `"TLS.`, then compare the whole quoted key.
+        // Dispatch on the first letter after `"TLS.`, then compare the whole quoted key (a
+        // constant per arm, so each compare is a few inlined loads, not a memcmp call).
         let slot = match rest.get(5)? {
             b'v' => 0,
             b'i' => 1,
@@ -142,8 +143,17 @@ impl Cursor<'_> {
             b'u' => 5,
             _ => return None,
         };
+        let matched = match slot {
+            0 => rest.starts_with(QUOTED_KEYS[0]),
+            1 => rest.starts_with(QUOTED_KEYS[1]),
+            2 => rest.starts_with(QUOTED_KEYS[2]),
+            3 => rest.starts_with(QUOTED_KEYS[3]),
+            4 => rest.starts_with(QUOTED_KEYS[4]),
+            5 => rest.starts_with(QUOTED_KEYS[5]),
+            _ => rest.starts_with(QUOTED_KEYS[6]),
+        };
         let key = QUOTED_KEYS.get(slot)?;
-        if !rest.starts_with(key) {
+        if !matched {
             return None;
         }
         self.pos += key.len();
