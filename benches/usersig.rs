@@ -2,7 +2,9 @@
 //! at each compression setting, verify of our tokens and of tokens minted by the official
 //! Python and npm SDKs (benches/fixtures/sdk_tokens.json), and inspect.
 //!
-//! `cargo bench --bench usersig`; the C ABI overhead comes from `cargo bench --bench ffi_overhead`.
+//! `cargo bench --bench usersig`. The C ABI is timed from C, as its users call it:
+//! `benches/c/bench_capi.c` (same batches and medians, run by `benches/compare.sh` beside
+//! `usersig bench`), and its overhead counted in instructions by `benches/instructions.sh`.
 
 use std::hint::black_box;
 
