@@ -215,8 +215,22 @@ const fn reverse(code: u32, width: u32) -> u32 {
     code.reverse_bits() >> (32 - width)
 }
 
-/// The fixed literal code for each byte: 0-143 take 8 bits from 0x30, 144-255 take 9 bits
-/// from 0x190 (RFC 1951 §3.2.6), reversed for sending.
+/// The fixed literal/length code of `symbol` (0-287) and its width (RFC 1951 §3.2.6): 0-143
+/// take 8 bits from 0x30, 144-255 take 9 bits from 0x190, 256-279 take 7 bits from 0, 280-287
+/// take 8 bits from 0xc0.
+const fn fixed_code(symbol: u32) -> (u32, u32) {
+    if symbol < 144 {
+        (0x30 + symbol, 8)
+    } else if symbol < 256 {
+        (0x190 + symbol - 144, 9)
+    } else if symbol < 280 {
+        (symbol - 256, 7)
+    } else {
+        (0xc0 + symbol - 280, 8)
+    }
+}
+
+/// The fixed code of each literal byte, reversed for sending, and its width.
 static LITERALS: [(u16, u32); 256] = literal_codes();
 
 // Evaluated at compile time only, where an index out of range fails the build.
@@ -225,11 +239,7 @@ const fn literal_codes() -> [(u16, u32); 256] {
     let mut table = [(0u16, 0u32); 256];
     let mut c = 0;
     while c < 256 {
-        let (code, width) = if c < 144 {
-            (0x30 + c as u32, 8)
-        } else {
-            (0x190 + (c as u32 - 144), 9)
-        };
+        let (code, width) = fixed_code(c as u32);
         table[c] = (reverse(code, width) as u16, width);
         c += 1;
     }
@@ -259,12 +269,7 @@ const fn length_codes() -> [(u16, u32); 256] {
                 extra_bits,
             )
         };
-        // Symbols 256-279 take 7 bits from 0, 280-287 take 8 bits from 0xc0.
-        let (code, width) = if symbol < 280 {
-            (symbol - 256, 7)
-        } else {
-            (0xc0 + symbol - 280, 8)
-        };
+        let (code, width) = fixed_code(symbol);
         table[x as usize] = (
             (reverse(code, width) | (extra << width)) as u16,
             width + extra_bits,
@@ -279,6 +284,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_fixed_code_is_rfc1951s_table() {
+        // (first symbol, its code, width) of each range, and the last symbols' codes.
+        for (symbol, code, width) in [
+            (0, 0b0011_0000, 8),
+            (143, 0b1011_1111, 8),
+            (144, 0b1_1001_0000, 9),
+            (255, 0b1_1111_1111, 9),
+            (256, 0, 7),
+            (279, 0b001_0111, 7),
+            (280, 0b1100_0000, 8),
+            (287, 0b1100_0111, 8),
+        ] {
+            assert_eq!(fixed_code(symbol), (code, width), "{symbol}");
+        }
+        assert_eq!(LITERALS[b'a' as usize], (reverse(0x30 + 97, 8) as u16, 8));
+    }
+
+    #[test]
     fn length_and_distance_codes_follow_rfc1951() {
         // (length, symbol, extra bits, extra value), RFC 1951 §3.2.5.
         for (len, symbol, extra_bits, extra) in [
@@ -291,12 +314,8 @@ mod tests {
             (257, 284, 5, 30),
             (258, 285, 0, 0),
         ] {
-            let (width_code, width) = if symbol < 280 {
-                (symbol - 256, 7)
-            } else {
-                (0xc0 + symbol - 280, 8)
-            };
-            let want = reverse(width_code, width) | (extra << width);
+            let (code, width) = fixed_code(symbol);
+            let want = reverse(code, width) | (extra << width);
             assert_eq!(LENGTHS[len - 3], (want as u16, width + extra_bits), "{len}");
         }
         let distances: [(usize, u32, u32, u32); 7] = [
