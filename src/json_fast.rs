@@ -113,52 +113,33 @@ fn plain_string_len(bytes: &[u8]) -> usize {
         .unwrap_or(tail.len())
 }
 
-/// The known keys (`token::KNOWN_KEYS`, in its order) as they appear in the document, quotes
-/// included.
-const QUOTED_KEYS: [&[u8]; 7] = [
-    b"\"TLS.ver\"",
-    b"\"TLS.identifier\"",
-    b"\"TLS.sdkappid\"",
-    b"\"TLS.expire\"",
-    b"\"TLS.time\"",
-    b"\"TLS.userbuf\"",
-    b"\"TLS.sig\"",
-];
-
 impl Cursor<'_> {
-    /// A key that is one of the known keys, by its slot. A JSON string ends at its first
-    /// quote, and no known key contains a quote or a backslash, so the key is exactly a known
-    /// one iff the text here starts with that key between quotes: matched without scanning.
+    /// A key that is one of the known keys, by its slot in `token::KNOWN_KEYS`. A JSON string
+    /// ends at its first quote, and no known key contains a quote or a backslash, so the key is
+    /// exactly a known one iff the text here starts with that key between quotes: matched
+    /// without scanning, by one fixed-length compare after a dispatch on the letter that
+    /// follows `"TLS.`.
     fn known_key(&mut self) -> Option<usize> {
         let rest = self.bytes.get(self.pos..)?;
-        // Dispatch on the first letter after `"TLS.`, then compare the whole quoted key (a
-        // constant per arm, so each compare is a few inlined loads, not a memcmp call).
-        let slot = match rest.get(5)? {
-            b'v' => 0,
-            b'i' => 1,
-            b's' if rest.get(6) == Some(&b'd') => 2,
-            b's' => 6,
-            b'e' => 3,
-            b't' => 4,
-            b'u' => 5,
+        let (slot, len) = match rest.get(5)? {
+            b'v' => (0, quoted(rest, b"\"TLS.ver\"")?),
+            b'i' => (1, quoted(rest, b"\"TLS.identifier\"")?),
+            b's' if rest.get(6) == Some(&b'd') => (2, quoted(rest, b"\"TLS.sdkappid\"")?),
+            b'e' => (3, quoted(rest, b"\"TLS.expire\"")?),
+            b't' => (4, quoted(rest, b"\"TLS.time\"")?),
+            b'u' => (5, quoted(rest, b"\"TLS.userbuf\"")?),
+            b's' => (6, quoted(rest, b"\"TLS.sig\"")?),
             _ => return None,
         };
-        let matched = match slot {
-            0 => rest.starts_with(QUOTED_KEYS[0]),
-            1 => rest.starts_with(QUOTED_KEYS[1]),
-            2 => rest.starts_with(QUOTED_KEYS[2]),
-            3 => rest.starts_with(QUOTED_KEYS[3]),
-            4 => rest.starts_with(QUOTED_KEYS[4]),
-            5 => rest.starts_with(QUOTED_KEYS[5]),
-            _ => rest.starts_with(QUOTED_KEYS[6]),
-        };
-        let key = QUOTED_KEYS.get(slot)?;
-        if !matched {
-            return None;
-        }
-        self.pos += key.len();
+        self.pos += len;
         Some(slot)
     }
+}
+
+/// The length of `key` when `rest` starts with it. Its length is a constant at each call, so
+/// the compare is a few loads, not a `memcmp` call.
+fn quoted<const N: usize>(rest: &[u8], key: &[u8; N]) -> Option<usize> {
+    (rest.first_chunk::<N>()? == key).then_some(N)
 }
 
 #[derive(Clone, Copy)]
@@ -287,7 +268,6 @@ mod tests {
             c.known_key().map(|slot| (slot, c.pos))
         };
         for (i, key) in KNOWN_KEYS.iter().enumerate() {
-            assert_eq!(QUOTED_KEYS[i], format!("\"{key}\"").as_bytes());
             let quoted = format!("\"{key}\":1");
             assert_eq!(slot(&quoted), Some((i, key.len() + 2)), "{key}");
             assert_eq!(slot(&format!("\"{}\":1", key.to_ascii_lowercase())), None);
