@@ -380,20 +380,26 @@ impl Signer {
         // SPEC §7: never mint what §5 would refuse. Only identifiers or userbufs of many KiB
         // get near the default limits.
         let limits = Limits::default();
-        let json_len = if self.compression == Compression::Stored {
-            // Written straight into the stored block: no copy of the document.
-            zlib::stored_in_place(&mut scratch.compressed, |buf| token::write_json(&doc, buf))
-        } else {
-            token::write_json(&doc, &mut scratch.json);
-            token::compress(&scratch.json, self.compression, &mut scratch.compressed);
-            scratch.json.len()
+        let check_document = |len: usize| {
+            if len > limits.max_inflated_bytes {
+                return Err(SignError::TooLong {
+                    what: "token document",
+                    len,
+                    max: limits.max_inflated_bytes,
+                });
+            }
+            Ok(())
         };
-        if json_len > limits.max_inflated_bytes {
-            return Err(SignError::TooLong {
-                what: "token document",
-                len: json_len,
-                max: limits.max_inflated_bytes,
-            });
+        if self.compression == Compression::Stored {
+            // Written straight into the stored block: no copy of the document.
+            let len =
+                zlib::stored_in_place(&mut scratch.compressed, |buf| token::write_json(&doc, buf));
+            check_document(len)?;
+        } else {
+            // Checked before compressing: an oversized document is not worth compressing.
+            token::write_json(&doc, &mut scratch.json);
+            check_document(scratch.json.len())?;
+            token::compress(&scratch.json, self.compression, &mut scratch.compressed);
         }
         token::encode_outer(&scratch.compressed, out);
         if out.len() > limits.max_token_bytes {
