@@ -150,26 +150,23 @@ pub mod __fuzz {
 
     /// SPEC §3, §5.2: JSON bytes to type-checked fields.
     pub fn parse_document(json: &[u8]) -> Result<Fields, VerifyError> {
-        token::parse_document(json).map(|d| Fields {
-            identifier: d.identifier.into_owned(),
-            sdkappid: d.sdkappid,
-            expire: d.expire,
-            time: d.time,
-            userbuf_b64: d.userbuf_b64.map(Cow::into_owned),
-            sig_b64: d.sig_b64.into_owned(),
-        })
+        token::parse_document(json).map(fields)
     }
 
     /// SPEC §3, §5.2 by the serde_json reference path alone (no fast path).
     pub fn parse_document_reference(json: &[u8]) -> Result<Fields, VerifyError> {
-        token::parse_document_reference(json).map(|d| Fields {
+        token::parse_document_reference(json).map(fields)
+    }
+
+    fn fields(d: token::Document<'_>) -> Fields {
+        Fields {
             identifier: d.identifier.into_owned(),
             sdkappid: d.sdkappid,
             expire: d.expire,
             time: d.time,
             userbuf_b64: d.userbuf_b64.map(Cow::into_owned),
             sig_b64: d.sig_b64.into_owned(),
-        })
+        }
     }
 
     /// The `TLS.userbuf` text to bytes, as verification decodes it.
