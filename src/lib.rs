@@ -48,6 +48,7 @@ mod error;
 pub mod ffi;
 mod inspect;
 mod json_fast;
+mod mac;
 pub mod rest;
 mod sign;
 mod time_fmt;

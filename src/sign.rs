@@ -3,10 +3,8 @@
 use std::cell::RefCell;
 use std::fmt;
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
-
 use crate::error::SignError;
+use crate::mac::{Content, KeyedMac};
 use crate::time_fmt::unix_now;
 use crate::token::{self, Compression, Limits, OutDoc};
 use crate::userbuf::{Privileges, Room, write_pmk};
@@ -14,59 +12,6 @@ use crate::zlib;
 
 /// The default lifetime: 180 days, as in Tencent's documentation (SPEC §7).
 pub const DEFAULT_EXPIRE_SECS: u64 = 180 * 86_400;
-
-/// The HMAC-SHA256 state keyed with the app key. The key itself is not kept: the keyed state
-/// (the inner and outer SHA-256 states) is all we need. That state is as sensitive as the key,
-/// and is wiped on drop: the state lives in sha2's block cores, which zeroize themselves on
-/// drop with the `zeroize` feature we enable (asserted below at compile time).
-#[derive(Clone)]
-pub(crate) struct KeyedMac(Hmac<Sha256>);
-
-const _: fn() = || {
-    fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
-    wiped_on_drop::<sha2::block_api::Sha256VarCore>();
-};
-
-impl KeyedMac {
-    /// The key is used as its raw bytes, never hex-decoded (SPEC §1).
-    pub(crate) fn new(key: &[u8]) -> Result<Self, SignError> {
-        if key.is_empty() {
-            return Err(SignError::EmptyKey);
-        }
-        // HMAC accepts keys of any length, so this cannot fail; map it all the same.
-        Hmac::<Sha256>::new_from_slice(key)
-            .map(KeyedMac)
-            .map_err(|_| SignError::EmptyKey)
-    }
-
-    /// The MAC over the SPEC §2 content, fed in pieces so nothing is allocated.
-    pub(crate) fn content_mac(
-        &self,
-        identifier: &str,
-        sdkappid: u64,
-        time: u64,
-        expire: u64,
-        userbuf_b64: Option<&str>,
-    ) -> Hmac<Sha256> {
-        let mut mac = self.0.clone();
-        let mut num = itoa::Buffer::new();
-        mac.update(b"TLS.identifier:");
-        mac.update(identifier.as_bytes());
-        mac.update(b"\nTLS.sdkappid:");
-        mac.update(num.format(sdkappid).as_bytes());
-        mac.update(b"\nTLS.time:");
-        mac.update(num.format(time).as_bytes());
-        mac.update(b"\nTLS.expire:");
-        mac.update(num.format(expire).as_bytes());
-        mac.update(b"\n");
-        if let Some(userbuf) = userbuf_b64 {
-            mac.update(b"TLS.userbuf:");
-            mac.update(userbuf.as_bytes());
-            mac.update(b"\n");
-        }
-        mac
-    }
-}
 
 /// What to mint: the identifier, the lifetime, the issue time and the userbuf.
 ///
@@ -171,7 +116,7 @@ impl Signer {
     pub fn new(sdkappid: u64, key: impl AsRef<[u8]>) -> Result<Self, SignError> {
         Ok(Signer {
             sdkappid,
-            mac: KeyedMac::new(key.as_ref())?,
+            mac: KeyedMac::new(key.as_ref(), sdkappid)?,
             compression: Compression::default(),
         })
     }
@@ -360,11 +305,13 @@ impl Signer {
         };
         let userbuf_b64 = has_userbuf.then_some(scratch.userbuf_b64.as_str());
 
-        let digest = self
-            .mac
-            .content_mac(identifier, self.sdkappid, time, expire, userbuf_b64)
-            .finalize()
-            .into_bytes();
+        let digest = self.mac.tag(&Content {
+            identifier,
+            sdkappid: self.sdkappid,
+            time,
+            expire,
+            userbuf_b64,
+        });
         // 32 bytes are always 44 characters of padded base64, so this fits.
         let mut sig = [0u8; 44];
         let sig_b64 = base64_simd::STANDARD.encode(&digest, base64_simd::Out::from_slice(&mut sig));

@@ -3,11 +3,10 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use hmac::Mac;
 use subtle::ConstantTimeEq;
 
 use crate::error::{Malformed, SignError, VerifyError};
-use crate::sign::KeyedMac;
+use crate::mac::{Content, KeyedMac};
 use crate::time_fmt::unix_now;
 use crate::token::{self, Limits};
 use crate::userbuf::{PrivateMapKey, Privileges, Room};
@@ -117,7 +116,7 @@ impl Verifier {
     pub fn new(sdkappid: u64, key: impl AsRef<[u8]>) -> Result<Self, SignError> {
         Ok(Verifier {
             sdkappid,
-            mac: KeyedMac::new(key.as_ref())?,
+            mac: KeyedMac::new(key.as_ref(), sdkappid)?,
             max_future_skew: DEFAULT_MAX_FUTURE_SKEW_SECS,
             leeway: 0,
             limits: Limits::default(),
@@ -261,14 +260,13 @@ impl Verifier {
             Some(sig) => (sig, true),
             None => ([0u8; 32], false),
         };
-        let mac = self.mac.content_mac(
-            &doc.identifier,
-            doc.sdkappid,
-            doc.time,
-            doc.expire,
-            doc.userbuf_b64.as_deref(),
-        );
-        let expected: [u8; 32] = mac.finalize().into_bytes().into();
+        let expected = self.mac.tag(&Content {
+            identifier: &doc.identifier,
+            sdkappid: doc.sdkappid,
+            time: doc.time,
+            expire: doc.expire,
+            userbuf_b64: doc.userbuf_b64.as_deref(),
+        });
         let equal: bool = words(&expected).ct_eq(&words(&sig)).into();
         if !(sig_ok & equal) {
             return Err(VerifyError::BadSignature);
