@@ -39,45 +39,104 @@ impl<'a> Cursor<'a> {
     /// A string with no escapes and no control characters, as UTF-8.
     fn plain_string(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
-        let rest = self.bytes.get(self.pos..)?;
-        let len = plain_string_len(rest);
-        if rest.get(len) != Some(&b'"') {
-            return None;
-        }
-        let s = self.text.get(self.pos..self.pos + len)?;
-        self.pos += len + 1;
-        Some(s)
+        self.string_body()
     }
 
     /// A JSON integer in u64 range: `0` or a digit string without a leading zero, not followed
     /// by a fraction or exponent.
     fn plain_u64(&mut self) -> Option<u64> {
-        let rest = self.bytes.get(self.pos..)?;
-        let len = rest
-            .iter()
-            .position(|b| !b.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let digits = rest.get(..len)?;
-        if len == 0 || (len > 1 && digits.first() == Some(&b'0')) {
+        let n = self.uint()?;
+        if let Some(b'.' | b'e' | b'E') = self.peek() {
             return None;
         }
-        if let Some(b'.' | b'e' | b'E') = rest.get(len) {
-            return None;
-        }
-        // Up to 19 digits cannot overflow u64; only 20 need checked arithmetic.
-        let mut n: u64 = 0;
-        if len <= 19 {
-            for &d in digits {
-                n = n * 10 + u64::from(d - b'0');
-            }
-        } else {
-            for &d in digits {
-                n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
-            }
-        }
-        self.pos += len;
         Some(n)
     }
+}
+
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// The first eight bytes of `bytes` as a little-endian word (the first byte lowest), padded
+/// with zero bytes when there are fewer.
+fn word(bytes: &[u8]) -> u64 {
+    match bytes.first_chunk::<8>() {
+        Some(chunk) => u64::from_le_bytes(*chunk),
+        None => {
+            let mut padded = [0u8; 8];
+            if let Some(head) = padded.get_mut(..bytes.len()) {
+                head.copy_from_slice(bytes);
+            }
+            u64::from_le_bytes(padded)
+        }
+    }
+}
+
+/// How many bytes of `x`, from the lowest, are ASCII digits before the first other byte (8
+/// when all are).
+fn digit_run(x: u64) -> usize {
+    // Digits become 0..=9 in their byte. Adding 0x76 to the low seven bits of a byte sets its
+    // high bit exactly when they are 10 or more (and never carries into the next byte); a
+    // byte whose high bit is already set is not a digit either.
+    let t = x ^ (ONES * 0x30);
+    let not_digit = (((t & (ONES * 0x7f)) + ONES * 0x76) | t) & HIGHS;
+    (not_digit.trailing_zeros() / 8) as usize
+}
+
+/// The value of the first `n` (0 to 8) bytes of `x`, all ASCII digits, the first byte the
+/// most significant digit.
+fn digits_value(x: u64, n: usize) -> u64 {
+    // The digits moved to the top of the word: the bytes shifted in below them are zeros,
+    // that is leading zero digits, which change nothing (n = 0 shifts everything out).
+    let d = (x ^ (ONES * 0x30))
+        .checked_shl(8 * (8 - n as u32))
+        .unwrap_or(0);
+    // Then neighbours combine without carries: digit pairs in every other byte (at most 99),
+    // pairs of pairs in every other 16-bit lane (at most 9999), and the two halves.
+    let pairs = (d.wrapping_mul(10) + (d >> 8)) & 0x00ff_00ff_00ff_00ff;
+    let quads = (pairs.wrapping_mul(100) + (pairs >> 16)) & 0x0000_ffff_0000_ffff;
+    (quads & 0xffff) * 10_000 + (quads >> 32)
+}
+
+const POW10: [u64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
+/// The JSON integer at the start of `bytes` when it is in u64 range, and its length: `0`, or
+/// digits without a leading zero (at most 20). Eight digits at a time.
+fn leading_u64(bytes: &[u8]) -> Option<(u64, usize)> {
+    let x = word(bytes);
+    let n = digit_run(x);
+    if n == 0 || (n > 1 && x & 0xff == u64::from(b'0')) {
+        return None;
+    }
+    if n < 8 {
+        return Some((digits_value(x, n), n));
+    }
+    let high = digits_value(x, 8);
+    let x = word(bytes.get(8..)?);
+    let n = digit_run(x);
+    if n < 8 {
+        return Some((high * POW10.get(n)? + digits_value(x, n), 8 + n));
+    }
+    // 16 digits fit in u64 with room to spare; a 17th to 20th may overflow; a 21st always does.
+    let high = high * 100_000_000 + digits_value(x, 8);
+    let x = word(bytes.get(16..)?);
+    let n = digit_run(x);
+    if n > 4 {
+        return None;
+    }
+    let value = high
+        .checked_mul(*POW10.get(n)?)?
+        .checked_add(digits_value(x, n))?;
+    Some((value, 16 + n))
 }
 
 /// The length of the run of bytes that may stand unescaped in a JSON string: up to the first
@@ -85,8 +144,6 @@ impl<'a> Cursor<'a> {
 /// token strings are short (keys, a 44-byte sig), too short for memchr's vector loops to pay
 /// for their set-up, and the control-character check comes in the same pass.
 fn plain_string_len(bytes: &[u8]) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     // The high bit of each byte of x that is zero (below 0x20 for `less_than_space`). Bytes
     // above a flagged one may be flagged falsely by the borrow, never bytes below it, so the
     // lowest flag is always a true one.
@@ -120,26 +177,19 @@ impl Cursor<'_> {
     /// without scanning, by one fixed-length compare after a dispatch on the letter that
     /// follows `"TLS.`.
     fn known_key(&mut self) -> Option<usize> {
-        let rest = self.bytes.get(self.pos..)?;
-        let (slot, len) = match rest.get(5)? {
-            b'v' => (0, quoted(rest, b"\"TLS.ver\"")?),
-            b'i' => (1, quoted(rest, b"\"TLS.identifier\"")?),
-            b's' if rest.get(6) == Some(&b'd') => (2, quoted(rest, b"\"TLS.sdkappid\"")?),
-            b'e' => (3, quoted(rest, b"\"TLS.expire\"")?),
-            b't' => (4, quoted(rest, b"\"TLS.time\"")?),
-            b'u' => (5, quoted(rest, b"\"TLS.userbuf\"")?),
-            b's' => (6, quoted(rest, b"\"TLS.sig\"")?),
-            _ => return None,
-        };
-        self.pos += len;
-        Some(slot)
+        match self.bytes.get(self.pos + 5)? {
+            b'v' => self.literal(b"\"TLS.ver\"").map(|()| 0),
+            b'i' => self.literal(b"\"TLS.identifier\"").map(|()| 1),
+            b's' if self.bytes.get(self.pos + 6) == Some(&b'd') => {
+                self.literal(b"\"TLS.sdkappid\"").map(|()| 2)
+            }
+            b'e' => self.literal(b"\"TLS.expire\"").map(|()| 3),
+            b't' => self.literal(b"\"TLS.time\"").map(|()| 4),
+            b'u' => self.literal(b"\"TLS.userbuf\"").map(|()| 5),
+            b's' => self.literal(b"\"TLS.sig\"").map(|()| 6),
+            _ => None,
+        }
     }
-}
-
-/// The length of `key` when `rest` starts with it. Its length is a constant at each call, so
-/// the compare is a few loads, not a `memcmp` call.
-fn quoted<const N: usize>(rest: &[u8], key: &[u8; N]) -> Option<usize> {
-    (rest.first_chunk::<N>()? == key).then_some(N)
 }
 
 #[derive(Clone, Copy)]
@@ -164,6 +214,86 @@ fn number(v: Option<Value<'_>>) -> Option<u64> {
 
 /// The document, when `json` is the common, fully valid case; `None` otherwise.
 pub(crate) fn parse(json: &[u8]) -> Option<Document<'_>> {
+    parse_canonical(json).or_else(|| parse_any_layout(json))
+}
+
+/// The document when it has exactly the layout we mint (SPEC §3), which is also the npm
+/// SDK's: compact, the keys in the order ver, identifier, sdkappid, expire, time, [userbuf],
+/// sig. Read as a sequence of fixed texts and values, with no dispatch on keys and no
+/// whitespace to skip; anything else is `None`, for [`parse_any_layout`]. It accepts a
+/// subset of what that accepts, with the same values; only the strings can hold non-ASCII
+/// bytes, so validating them validates the document.
+pub(crate) fn parse_canonical(json: &[u8]) -> Option<Document<'_>> {
+    // One validation of the whole text (cheaper than one per string); the strings are then
+    // sliced out of it at their quotes, which are character boundaries.
+    let text = std::str::from_utf8(json).ok()?;
+    let mut c = Cursor {
+        text,
+        bytes: json,
+        pos: 0,
+    };
+    c.literal(br#"{"TLS.ver":"2.0","TLS.identifier":""#)?;
+    let identifier = c.string_body()?;
+    c.literal(br#","TLS.sdkappid":"#)?;
+    let sdkappid = c.uint()?;
+    c.literal(br#","TLS.expire":"#)?;
+    let expire = c.uint()?;
+    c.literal(br#","TLS.time":"#)?;
+    let time = c.uint()?;
+    let userbuf_b64 = match c.literal(br#","TLS.userbuf":""#) {
+        Some(()) => Some(Cow::Borrowed(c.string_body()?)),
+        None => None,
+    };
+    c.literal(br#","TLS.sig":""#)?;
+    let sig = c.string_body()?;
+    if c.bytes.get(c.pos..)? != b"}" {
+        return None;
+    }
+    time.checked_add(expire)?;
+    Some(Document {
+        identifier: Cow::Borrowed(identifier),
+        sdkappid,
+        expire,
+        time,
+        userbuf_b64,
+        sig_b64: Cow::Borrowed(sig),
+    })
+}
+
+impl<'a> Cursor<'a> {
+    /// Steps over `text` when the input continues with it. Its length is a constant at each
+    /// call, so the compare is a few loads, not a `memcmp` call.
+    #[inline(always)]
+    fn literal<const N: usize>(&mut self, text: &[u8; N]) -> Option<()> {
+        let rest = self.bytes.get(self.pos..)?;
+        (rest.first_chunk::<N>()? == text).then(|| self.pos += N)
+    }
+
+    /// The text of a string whose opening quote is already read, up to its closing quote (no
+    /// escapes, no control characters); steps over the closing quote.
+    #[inline(always)]
+    fn string_body(&mut self) -> Option<&'a str> {
+        let rest = self.bytes.get(self.pos..)?;
+        let len = plain_string_len(rest);
+        if rest.get(len) != Some(&b'"') {
+            return None;
+        }
+        let s = self.text.get(self.pos..self.pos + len)?;
+        self.pos += len + 1;
+        Some(s)
+    }
+
+    /// An integer in u64 range with nothing after it checked.
+    #[inline(always)]
+    fn uint(&mut self) -> Option<u64> {
+        let (n, len) = leading_u64(self.bytes.get(self.pos..)?)?;
+        self.pos += len;
+        Some(n)
+    }
+}
+
+/// The document in any key order and spacing, when it is fully valid; `None` otherwise.
+fn parse_any_layout(json: &[u8]) -> Option<Document<'_>> {
     let text = std::str::from_utf8(json).ok()?;
     let mut c = Cursor {
         text,
@@ -257,6 +387,77 @@ mod tests {
         }
     }
 
+    /// What `leading_u64` must return: the digit run, parsed by the standard library, under
+    /// JSON's rules (no leading zero before other digits).
+    fn naive_u64(bytes: &[u8]) -> Option<(u64, usize)> {
+        let len = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+        let digits = std::str::from_utf8(&bytes[..len]).unwrap();
+        if len == 0 || (len > 1 && digits.starts_with('0')) {
+            return None;
+        }
+        digits.parse().ok().map(|n| (n, len))
+    }
+
+    #[test]
+    fn numbers_eight_digits_at_a_time_equal_the_standard_parse() {
+        // Every length from 0 to 24 digits, each digit value at each place, the u64 limits,
+        // leading zeros, and every kind of byte after the digits or the end of the input.
+        let mut cases: Vec<String> = vec![
+            "0".into(),
+            "00".into(),
+            "01".into(),
+            "10".into(),
+            "18446744073709551615".into(),
+            "18446744073709551616".into(),
+            "99999999999999999999".into(),
+            "09999999999999999999".into(),
+            "10000000000000000000".into(),
+            "1844674407370955161".into(),
+            "184467440737095516150".into(),
+        ];
+        for len in 0..=24 {
+            for d in '0'..='9' {
+                cases.push(std::iter::repeat_n(d, len).collect());
+                for at in 0..len {
+                    let mut s: Vec<char> = std::iter::repeat_n('7', len).collect();
+                    s[at] = d;
+                    cases.push(s.into_iter().collect());
+                }
+            }
+            cases.push((0..len).map(|i| char::from(b'1' + (i % 9) as u8)).collect());
+        }
+        let followers: [&[u8]; 12] = [
+            b"", b",", b"}", b".5", b"e3", b"/", b":", b"\x00", b"\xb0", b"\xb9", b" 1", b"a",
+        ];
+        for case in &cases {
+            for follower in followers {
+                let mut bytes = case.as_bytes().to_vec();
+                bytes.extend_from_slice(follower);
+                assert_eq!(leading_u64(&bytes), naive_u64(&bytes), "{bytes:?}");
+            }
+        }
+        // Every single byte value next to digits, in every position of the first word.
+        for b in 0..=255u8 {
+            for at in 0..10 {
+                let mut bytes = b"12345678901".to_vec();
+                bytes[at] = b;
+                assert_eq!(leading_u64(&bytes), naive_u64(&bytes), "{bytes:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn numbers_agree_with_the_standard_parse_on_any_bytes(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![4 => b'0'..=b'9', 1 => proptest::prelude::any::<u8>()],
+                0..30,
+            ),
+        ) {
+            proptest::prop_assert_eq!(leading_u64(&bytes), naive_u64(&bytes));
+        }
+    }
+
     #[test]
     fn known_keys_are_matched_exactly_and_nothing_else() {
         let slot = |text: &str| {
@@ -308,13 +509,15 @@ mod tests {
                 for mint in &mints {
                     let token = signer.mint(mint).unwrap();
                     let json = token::decode_to_json_fast(&token, &Limits::default()).unwrap();
-                    // An escaped quote needs the reference path; everything else is fast.
+                    // An escaped quote needs the reference path; everything else is fast,
+                    // and read by the reader for our own layout.
                     assert_eq!(
-                        parse(&json).is_some(),
+                        parse_canonical(&json).is_some(),
                         fast,
                         "{}",
                         String::from_utf8_lossy(&json)
                     );
+                    assert_eq!(parse(&json).is_some(), fast);
                 }
             }
         }

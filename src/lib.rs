@@ -154,6 +154,11 @@ pub mod __fuzz {
         token::parse_document(json).map(fields)
     }
 
+    /// The reader for our own compact layout alone; `None` where it defers to the others.
+    pub fn parse_canonical(json: &[u8]) -> Option<Fields> {
+        crate::json_fast::parse_canonical(json).map(fields)
+    }
+
     /// SPEC §3, §5.2 by the serde_json reference path alone (no fast path).
     pub fn parse_document_reference(json: &[u8]) -> Result<Fields, VerifyError> {
         token::parse_document_reference(json).map(fields)

@@ -3,7 +3,7 @@
 //! and whenever either rejects, both reject (differential property tests).
 
 use proptest::prelude::*;
-use usersig::__fuzz::{parse_document, parse_document_reference};
+use usersig::__fuzz::{parse_canonical, parse_document, parse_document_reference};
 
 /// A JSON value text for a field, in forms both valid and hostile.
 fn value() -> impl Strategy<Value = String> {
@@ -87,8 +87,131 @@ fn valid_document() -> impl Strategy<Value = String> {
         .prop_map(|(fields, sep)| format!("{{{}}}{sep}", fields.join(&format!(",{sep}"))))
 }
 
+/// A document in our own compact layout (SPEC §3), with values both valid and hostile.
+fn canonical_document() -> impl Strategy<Value = String> {
+    let number = prop_oneof![
+        3 => any::<u32>().prop_map(|n| n.to_string()),
+        1 => value(),
+    ];
+    (
+        prop_oneof![3 => Just("\"xiaojun\"".to_owned()), 1 => value()],
+        number.clone(),
+        number.clone(),
+        number,
+        prop::option::of(prop_oneof![3 => Just("\"YWJj\"".to_owned()), 1 => value()]),
+        prop_oneof![
+            3 => Just("\"gOoeW13s19Fgyn8RwlEt/rLkw3wzLq9M+SqBbXTIfnQ=\"".to_owned()),
+            1 => value(),
+        ],
+    )
+        .prop_map(|(identifier, sdkappid, expire, time, userbuf, sig)| {
+            let userbuf = userbuf
+                .map(|u| format!(",\"TLS.userbuf\":{u}"))
+                .unwrap_or_default();
+            format!(
+                "{{\"TLS.ver\":\"2.0\",\"TLS.identifier\":{identifier},\"TLS.sdkappid\":{sdkappid},\
+                 \"TLS.expire\":{expire},\"TLS.time\":{time}{userbuf},\"TLS.sig\":{sig}}}"
+            )
+        })
+}
+
+/// One byte of `doc` replaced, inserted or removed.
+fn mutated(doc: &str, at: usize, byte: u8, how: u8) -> Vec<u8> {
+    let mut bytes = doc.as_bytes().to_vec();
+    let at = at % (bytes.len() + 1);
+    match how % 3 {
+        0 if at < bytes.len() => bytes[at] = byte,
+        1 if at < bytes.len() => {
+            bytes.remove(at);
+        }
+        _ => bytes.insert(at, byte),
+    }
+    bytes
+}
+
+/// Whatever the canonical reader accepts, the reference accepts with the same fields.
+fn canonical_agrees(json: &[u8]) -> Result<(), TestCaseError> {
+    if let Some(fields) = parse_canonical(json) {
+        prop_assert_eq!(
+            Ok(fields),
+            parse_document_reference(json),
+            "{}",
+            String::from_utf8_lossy(json)
+        );
+    }
+    let ours = parse_document(json);
+    let reference = parse_document_reference(json);
+    prop_assert_eq!(ours.as_ref().ok(), reference.as_ref().ok());
+    prop_assert_eq!(ours.err(), reference.err());
+    Ok(())
+}
+
+#[test]
+fn the_canonical_reader_agrees_after_every_one_byte_edit_of_real_documents() {
+    // Exhaustive over positions, for the bytes that end or break a field, in documents with
+    // and without a userbuf: every quote, digit and separator replaced, removed or doubled.
+    let docs = [
+        r#"{"TLS.ver":"2.0","TLS.identifier":"xiaojun","TLS.sdkappid":1400000000,"TLS.expire":86400,"TLS.time":1569910200,"TLS.sig":"gOoeW13s19Fgyn8RwlEt/rLkw3wzLq9M+SqBbXTIfnQ="}"#,
+        r#"{"TLS.ver":"2.0","TLS.identifier":"a","TLS.sdkappid":0,"TLS.expire":0,"TLS.time":10,"TLS.userbuf":"YWJj","TLS.sig":""}"#,
+    ];
+    let bytes = [
+        b'"', b'\\', b' ', b',', b':', b'0', b'1', b'.', b'e', b'-', b'}', b'{', 0x00, 0x1f, 0x80,
+    ];
+    for doc in docs {
+        assert!(parse_canonical(doc.as_bytes()).is_some(), "{doc}");
+        for at in 0..=doc.len() {
+            for &byte in &bytes {
+                for how in 0..3 {
+                    canonical_agrees(&mutated(doc, at, byte, how)).unwrap();
+                }
+            }
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(4096))]
+
+    #[test]
+    fn the_canonical_reader_agrees_with_the_reference(doc in canonical_document()) {
+        canonical_agrees(doc.as_bytes())?;
+    }
+
+    #[test]
+    fn the_canonical_reader_agrees_after_any_one_byte_edit(
+        doc in canonical_document(),
+        at in any::<usize>(),
+        byte in prop_oneof![
+            Just(b'"'), Just(b'\\'), Just(b' '), Just(b','), Just(b'0'), Just(b'9'),
+            Just(b'.'), Just(b'}'), Just(0x80u8), any::<u8>(),
+        ],
+        how in any::<u8>(),
+    ) {
+        canonical_agrees(&mutated(&doc, at, byte, how))?;
+    }
+
+    #[test]
+    fn the_canonical_reader_takes_every_valid_compact_document(
+        identifier in "[^\"\\\\\\x00-\\x1f]{1,40}",
+        sdkappid in any::<u64>(),
+        time in any::<u32>(),
+        expire in any::<u32>(),
+        userbuf in prop::option::of("[A-Za-z0-9+/=]{0,80}"),
+    ) {
+        let userbuf_field = userbuf
+            .as_ref()
+            .map(|u| format!(",\"TLS.userbuf\":\"{u}\""))
+            .unwrap_or_default();
+        let doc = format!(
+            "{{\"TLS.ver\":\"2.0\",\"TLS.identifier\":\"{identifier}\",\"TLS.sdkappid\":{sdkappid},\
+             \"TLS.expire\":{expire},\"TLS.time\":{time}{userbuf_field},\"TLS.sig\":\"c2ln\"}}"
+        );
+        let fields = parse_canonical(doc.as_bytes()).expect("a compact document in our order");
+        prop_assert_eq!(&fields.identifier, &identifier);
+        prop_assert_eq!((fields.sdkappid, fields.time, fields.expire), (sdkappid, u64::from(time), u64::from(expire)));
+        prop_assert_eq!(&fields.userbuf_b64, &userbuf);
+        prop_assert_eq!(Ok(fields), parse_document_reference(doc.as_bytes()));
+    }
 
     #[test]
     fn the_parser_agrees_with_the_reference_on_arbitrary_documents(doc in document()) {
