@@ -177,6 +177,15 @@ pub struct OuterStyle {
 
 /// The one-pass decoder behind [`decode_to_json_fast`]; `None` means "ask the general path".
 pub(crate) fn decode_outer_fast(token: &str, limits: &Limits) -> Option<Vec<u8>> {
+    let text = fast_text(token, limits)?;
+    let mut buf = vec![0u8; text.len()];
+    let len = decode_fast_into(text, &mut buf)?.len();
+    buf.truncate(len);
+    Some(buf)
+}
+
+/// The token's text without its padding, when the one-pass decoder may take it.
+fn fast_text<'t>(token: &'t str, limits: &Limits) -> Option<&'t [u8]> {
     if token.is_empty() || token.len() > limits.max_token_bytes {
         return None;
     }
@@ -189,22 +198,41 @@ pub(crate) fn decode_outer_fast(token: &str, limits: &Limits) -> Option<Vec<u8>>
     if padding > 0 && bytes.len() % 4 != 0 {
         return None;
     }
-    // Undo the alphabet change in one vectorizable pass, then SIMD base64, in place. `+` and
-    // `/` pass through, as the general path also accepts them (SPEC §4.3).
-    let mut buf: Vec<u8> = unpadded
-        .iter()
-        .map(|&b| match b {
+    Some(unpadded)
+}
+
+/// Undoes the alphabet change into `buf` (exactly `text`'s length) in one vectorizable pass,
+/// then SIMD base64 in place. `+` and `/` pass through, as the general path also accepts them
+/// (SPEC §4.3).
+fn decode_fast_into<'b>(text: &[u8], buf: &'b mut [u8]) -> Option<&'b mut [u8]> {
+    for (to, &from) in buf.iter_mut().zip(text) {
+        *to = match from {
             b'*' => b'+',
             b'-' => b'/',
             other => other,
-        })
-        .collect();
-    let len = base64_simd::STANDARD_NO_PAD
-        .decode_inplace(&mut buf)
-        .ok()?
-        .len();
-    buf.truncate(len);
-    Some(buf)
+        };
+    }
+    base64_simd::STANDARD_NO_PAD.decode_inplace(buf).ok()
+}
+
+/// [`decode_outer_any`], decoding into `stack` when the token fits there (every usual token
+/// does): no allocation. Longer tokens, and every token the one-pass decoder leaves to the
+/// general path, are decoded as before.
+pub(crate) fn decode_outer_on_stack<'b>(
+    token: &str,
+    limits: &Limits,
+    stack: &'b mut [u8],
+) -> Result<Cow<'b, [u8]>, Malformed> {
+    match fast_text(token, limits) {
+        Some(text) => match stack.get_mut(..text.len()) {
+            Some(buf) => match decode_fast_into(text, buf) {
+                Some(bytes) => Ok(Cow::Borrowed(bytes)),
+                None => decode_outer(token, limits).map(|(bytes, _)| Cow::Owned(bytes)),
+            },
+            None => decode_outer_any(token, limits).map(Cow::Owned),
+        },
+        None => decode_outer(token, limits).map(|(bytes, _)| Cow::Owned(bytes)),
+    }
 }
 
 /// Undoes SPEC §4.2, accepting plain base64, stripped padding and whitespace (SPEC §4.3).
@@ -636,6 +664,32 @@ pub(crate) fn decode_outer_any(token: &str, limits: &Limits) -> Result<Vec<u8>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decoding_on_the_stack_equals_decoding_into_a_vec() {
+        let limits = Limits::default();
+        let mut texts: Vec<String> = ["", "_", "eJw_", "eJ w", "eJw", "eJ*-", "eJ+/", "e==="]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        // Lengths around the stack buffer's size, each with every padding form.
+        for len in [1usize, 2, 3, 190, 191, 192, 193, 574, 575, 576, 577, 1000] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
+            let mut token = String::new();
+            encode_outer(&bytes, &mut token);
+            texts.push(token.trim_end_matches('_').to_owned());
+            texts.push(token.replace('*', "+"));
+            texts.push(token);
+        }
+        for text in &texts {
+            let any = decode_outer_any(text, &limits);
+            for size in [0usize, 4, 256, 768] {
+                let mut stack = vec![0u8; size];
+                let on_stack = decode_outer_on_stack(text, &limits, &mut stack);
+                assert_eq!(on_stack.map(Cow::into_owned), any, "{text} {size}");
+            }
+        }
+    }
 
     #[test]
     fn outer_encoding_round_trips_and_uses_the_url_alphabet() {

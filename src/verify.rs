@@ -223,7 +223,8 @@ impl Verifier {
         // §5.1-5.2: size, encoding, zlib, JSON, field types; limits enforced while decoding.
         // A stored stream's document is read where it lies in the decoded bytes, and the
         // fields borrow from it where they need no unescaping: no copies until the claims.
-        let compressed = token::decode_outer_any(token, &self.limits)?;
+        let mut stack = [0u8; 768];
+        let compressed = token::decode_outer_on_stack(token, &self.limits, &mut stack)?;
         let json = zlib::inflate_cow(&compressed, self.limits.max_inflated_bytes)?;
         let doc = token::parse_document(&json)?;
         let userbuf = doc
