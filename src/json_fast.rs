@@ -143,7 +143,7 @@ fn leading_u64(bytes: &[u8]) -> Option<(u64, usize)> {
 /// quote, backslash or control character (RFC 8259 §7), or the end. Eight bytes at a time:
 /// token strings are short (keys, a 44-byte sig), too short for memchr's vector loops to pay
 /// for their set-up, and the control-character check comes in the same pass.
-fn plain_string_len(bytes: &[u8]) -> usize {
+pub(crate) fn plain_string_len(bytes: &[u8]) -> usize {
     // The high bit of each byte of x that is zero (below 0x20 for `less_than_space`). Bytes
     // above a flagged one may be flagged falsely by the borrow, never bytes below it, so the
     // lowest flag is always a true one.

@@ -20,21 +20,13 @@ use crate::error::SignError;
 /// SHA-256 blocks; longer content is streamed.
 const LAYOUT_CAP: usize = 4 * 64;
 
-/// `\nTLS.sdkappid:` + up to 20 digits + `\nTLS.time:`.
-const MIDDLE_CAP: usize = 14 + 20 + 10;
-
-/// The HMAC-SHA256 state keyed with the app key, and the content text that depends only on
-/// the SDKAppID. The key itself is not kept: the keyed state (the inner and outer SHA-256
+/// The HMAC-SHA256 state keyed with the app key. The key itself is not kept: the keyed state (the inner and outer SHA-256
 /// states) is all we need. That state is as sensitive as the key, and is wiped on drop: it
 /// lives in sha2's block cores, which zeroize themselves on drop with the `zeroize` feature we
 /// enable (asserted below at compile time); so is every copy made per token.
 #[derive(Clone)]
 pub(crate) struct KeyedMac {
     core: HmacCore<Sha256>,
-    sdkappid: u64,
-    /// `\nTLS.sdkappid:{sdkappid}\nTLS.time:`, its first `middle_len` bytes.
-    middle: [u8; MIDDLE_CAP],
-    middle_len: usize,
 }
 
 const _: fn() = || {
@@ -42,13 +34,14 @@ const _: fn() = || {
     wiped_on_drop::<sha2::block_api::Sha256VarCore>();
 };
 
-/// The token fields the signature covers (SPEC §2).
+/// The token fields the signature covers (SPEC §2), the numbers in decimal: the caller
+/// formats them once for both the signature and the document.
 #[derive(Clone, Copy)]
 pub(crate) struct Content<'a> {
     pub identifier: &'a str,
-    pub sdkappid: u64,
-    pub time: u64,
-    pub expire: u64,
+    pub sdkappid: &'a str,
+    pub time: &'a str,
+    pub expire: &'a str,
     pub userbuf_b64: Option<&'a str>,
 }
 
@@ -90,32 +83,15 @@ impl Sink for Stream<'_> {
 }
 
 impl KeyedMac {
-    /// The state for `key`, used as its raw bytes, never hex-decoded (SPEC §1), signing for
-    /// `sdkappid`.
-    pub(crate) fn new(key: &[u8], sdkappid: u64) -> Result<Self, SignError> {
+    /// The state for `key`, used as its raw bytes, never hex-decoded (SPEC §1).
+    pub(crate) fn new(key: &[u8]) -> Result<Self, SignError> {
         if key.is_empty() {
             return Err(SignError::EmptyKey);
         }
         // HMAC accepts keys of any length, so this cannot fail; map it all the same.
-        let core = HmacCore::<Sha256>::new_from_slice(key).map_err(|_| SignError::EmptyKey)?;
-        let mut middle = [0u8; MIDDLE_CAP];
-        let mut layout = Layout {
-            buf: &mut middle,
-            len: 0,
-        };
-        let mut num = itoa::Buffer::new();
-        // 44 bytes always hold the longest (20-digit) SDKAppID.
-        let fits = layout
-            .put(b"\nTLS.sdkappid:")
-            .and_then(|()| layout.put(num.format(sdkappid).as_bytes()))
-            .and_then(|()| layout.put(b"\nTLS.time:"));
-        let middle_len = if fits.is_some() { layout.len } else { 0 };
-        Ok(KeyedMac {
-            core,
-            sdkappid,
-            middle,
-            middle_len,
-        })
+        HmacCore::<Sha256>::new_from_slice(key)
+            .map(|core| KeyedMac { core })
+            .map_err(|_| SignError::EmptyKey)
     }
 
     /// The 32-byte tag over the SPEC §2 content lines of `content`; nothing is allocated.
@@ -148,22 +124,14 @@ impl KeyedMac {
     /// The SPEC §2 content lines, piece by piece.
     #[inline(always)]
     fn feed(&self, sink: &mut impl Sink, c: &Content<'_>) -> Option<()> {
-        let mut num = itoa::Buffer::new();
         sink.put(b"TLS.identifier:")?;
         sink.put(c.identifier.as_bytes())?;
-        match self.middle.get(..self.middle_len) {
-            Some(middle) if c.sdkappid == self.sdkappid && !middle.is_empty() => {
-                sink.put(middle)?
-            }
-            _ => {
-                sink.put(b"\nTLS.sdkappid:")?;
-                sink.put(num.format(c.sdkappid).as_bytes())?;
-                sink.put(b"\nTLS.time:")?;
-            }
-        }
-        sink.put(num.format(c.time).as_bytes())?;
+        sink.put(b"\nTLS.sdkappid:")?;
+        sink.put(c.sdkappid.as_bytes())?;
+        sink.put(b"\nTLS.time:")?;
+        sink.put(c.time.as_bytes())?;
         sink.put(b"\nTLS.expire:")?;
-        sink.put(num.format(c.expire).as_bytes())?;
+        sink.put(c.expire.as_bytes())?;
         sink.put(b"\n")?;
         if let Some(userbuf) = c.userbuf_b64 {
             sink.put(b"TLS.userbuf:")?;
@@ -197,20 +165,20 @@ mod tests {
     #[test]
     fn every_content_length_across_the_layout_cap_matches_the_reference() {
         // Identifier lengths from 1 to well past the stack buffer, with and without a userbuf,
-        // for the SDKAppID the state was made for and another one: every block boundary of
-        // both the laid-out and the streamed paths.
+        // with short and long numbers: every block boundary of both the laid-out and the
+        // streamed paths.
         let key = b"5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
-        let mac = KeyedMac::new(key, 1_400_000_000).unwrap();
+        let mac = KeyedMac::new(key).unwrap();
         let long_userbuf = "QUJD".repeat(40);
         for len in 1..=320 {
             let identifier = "x".repeat(len);
-            for sdkappid in [1_400_000_000, 7, u64::MAX] {
+            for sdkappid in ["1400000000", "7", "18446744073709551615"] {
                 for userbuf_b64 in [None, Some(""), Some("YWJj"), Some(long_userbuf.as_str())] {
                     let c = Content {
                         identifier: &identifier,
                         sdkappid,
-                        time: 1_569_910_200,
-                        expire: u64::MAX - 1_569_910_200,
+                        time: "1569910200",
+                        expire: "18446744072139641415",
                         userbuf_b64,
                     };
                     assert_eq!(mac.tag(&c), reference(key, &c), "{len} {sdkappid}");
@@ -220,17 +188,8 @@ mod tests {
     }
 
     #[test]
-    fn the_largest_sdkappid_still_gets_its_cached_text() {
-        let mac = KeyedMac::new(b"k", u64::MAX).unwrap();
-        assert_eq!(
-            &mac.middle[..mac.middle_len],
-            b"\nTLS.sdkappid:18446744073709551615\nTLS.time:"
-        );
-    }
-
-    #[test]
     fn an_empty_key_is_refused() {
-        assert!(matches!(KeyedMac::new(b"", 1), Err(SignError::EmptyKey)));
+        assert!(matches!(KeyedMac::new(b""), Err(SignError::EmptyKey)));
     }
 
     proptest! {
@@ -238,18 +197,19 @@ mod tests {
         fn tags_match_the_hmac_crate(
             key in prop::collection::vec(any::<u8>(), 1..150),
             identifier in any::<String>(),
-            own_sdkappid in any::<bool>(),
             sdkappid in any::<u64>(),
             time in any::<u64>(),
             expire in any::<u64>(),
             userbuf_b64 in prop::option::of("[A-Za-z0-9+/=]{0,300}"),
         ) {
-            let mac = KeyedMac::new(&key, 1_400_000_000).unwrap();
+            let mac = KeyedMac::new(&key).unwrap();
+            let (sdkappid, time, expire) =
+                (sdkappid.to_string(), time.to_string(), expire.to_string());
             let c = Content {
                 identifier: &identifier,
-                sdkappid: if own_sdkappid { 1_400_000_000 } else { sdkappid },
-                time,
-                expire,
+                sdkappid: &sdkappid,
+                time: &time,
+                expire: &expire,
                 userbuf_b64: userbuf_b64.as_deref(),
             };
             prop_assert_eq!(mac.tag(&c), reference(&key, &c));

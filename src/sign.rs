@@ -93,6 +93,8 @@ impl<'a> Mint<'a> {
 #[derive(Clone)]
 pub struct Signer {
     sdkappid: u64,
+    /// The SDKAppID in decimal, formatted once: every token carries it twice.
+    sdkappid_text: Box<str>,
     mac: KeyedMac,
     compression: Compression,
 }
@@ -116,7 +118,8 @@ impl Signer {
     pub fn new(sdkappid: u64, key: impl AsRef<[u8]>) -> Result<Self, SignError> {
         Ok(Signer {
             sdkappid,
-            mac: KeyedMac::new(key.as_ref(), sdkappid)?,
+            sdkappid_text: sdkappid.to_string().into(),
+            mac: KeyedMac::new(key.as_ref())?,
             compression: Compression::default(),
         })
     }
@@ -305,25 +308,21 @@ impl Signer {
         };
         let userbuf_b64 = has_userbuf.then_some(scratch.userbuf_b64.as_str());
 
-        let digest = self.mac.tag(&Content {
+        // Each number formatted once, for both the signature and the document.
+        let (mut time_buf, mut expire_buf) = (itoa::Buffer::new(), itoa::Buffer::new());
+        let content = Content {
             identifier,
-            sdkappid: self.sdkappid,
-            time,
-            expire,
+            sdkappid: &self.sdkappid_text,
+            time: time_buf.format(time),
+            expire: expire_buf.format(expire),
             userbuf_b64,
-        });
+        };
+        let digest = self.mac.tag(&content);
         // 32 bytes are always 44 characters of padded base64, so this fits.
         let mut sig = [0u8; 44];
         let sig_b64 = base64_simd::STANDARD.encode(&digest, base64_simd::Out::from_slice(&mut sig));
 
-        let doc = OutDoc {
-            identifier,
-            sdkappid: self.sdkappid,
-            expire,
-            time,
-            userbuf_b64,
-            sig_b64,
-        };
+        let doc = OutDoc { content, sig_b64 };
         // SPEC §7: never mint what §5 would refuse. Only identifiers or userbufs of many KiB
         // get near the default limits.
         let limits = Limits::default();

@@ -11,6 +11,7 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::error::{Layer, Malformed, Shown, VerifyError};
+use crate::mac::Content;
 use crate::zlib;
 
 /// Standard alphabet, padding optional on input (SPEC §4.3), canonical trailing bits required.
@@ -89,13 +90,9 @@ impl Default for Limits {
 // Encoding (SPEC §3 "we emit", §4).
 // ---------------------------------------------------------------------------------------------
 
-/// The fields we write, in the order we write them (SPEC §3).
+/// The fields we write (SPEC §3): the signed content and the signature.
 pub(crate) struct OutDoc<'a> {
-    pub identifier: &'a str,
-    pub sdkappid: u64,
-    pub expire: u64,
-    pub time: u64,
-    pub userbuf_b64: Option<&'a str>,
+    pub content: Content<'a>,
     /// Base64 text (ASCII), kept as bytes: it is only ever copied into the document.
     pub sig_b64: &'a [u8],
 }
@@ -103,16 +100,16 @@ pub(crate) struct OutDoc<'a> {
 /// Compact JSON in the order ver, identifier, sdkappid, expire, time, [userbuf], sig; no
 /// trailing newline; non-ASCII as raw UTF-8 (SPEC §3).
 pub(crate) fn write_json(doc: &OutDoc<'_>, out: &mut Vec<u8>) {
-    let mut num = itoa::Buffer::new();
+    let c = &doc.content;
     out.extend_from_slice(br#"{"TLS.ver":"2.0","TLS.identifier":"#);
-    write_json_string(doc.identifier, out);
+    write_json_string(c.identifier, out);
     out.extend_from_slice(br#","TLS.sdkappid":"#);
-    out.extend_from_slice(num.format(doc.sdkappid).as_bytes());
+    out.extend_from_slice(c.sdkappid.as_bytes());
     out.extend_from_slice(br#","TLS.expire":"#);
-    out.extend_from_slice(num.format(doc.expire).as_bytes());
+    out.extend_from_slice(c.expire.as_bytes());
     out.extend_from_slice(br#","TLS.time":"#);
-    out.extend_from_slice(num.format(doc.time).as_bytes());
-    if let Some(userbuf) = doc.userbuf_b64 {
+    out.extend_from_slice(c.time.as_bytes());
+    if let Some(userbuf) = c.userbuf_b64 {
         // Base64 text never needs escaping.
         out.extend_from_slice(br#","TLS.userbuf":""#);
         out.extend_from_slice(userbuf.as_bytes());
@@ -125,8 +122,16 @@ pub(crate) fn write_json(doc: &OutDoc<'_>, out: &mut Vec<u8>) {
 
 /// A JSON string literal: `"` and `\` and control characters escaped, the rest raw UTF-8.
 fn write_json_string(s: &str, out: &mut Vec<u8>) {
-    // serde_json's escaping is the reference; writing into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
+    if crate::json_fast::plain_string_len(s.as_bytes()) == s.len() {
+        // Nothing to escape (the usual case): the text between quotes, as serde_json writes
+        // it too (tested below).
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        // serde_json's escaping is the reference; writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    }
 }
 
 /// Compresses `json` as a zlib stream (SPEC §4.1) and appends it to `out`.
@@ -664,6 +669,46 @@ pub(crate) fn decode_outer_any(token: &str, limits: &Limits) -> Result<Vec<u8>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_strings_are_written_as_serde_json_writes_them() {
+        let mut cases: Vec<String> = (0..=0x7fu8).map(|b| char::from(b).to_string()).collect();
+        cases.extend(
+            [
+                "",
+                "xiaojun",
+                "小军/é",
+                "a\"b",
+                "a\\b",
+                "\u{7f}",
+                "\u{2028}",
+                "\u{10ffff}x",
+                "tab\t",
+            ]
+            .map(str::to_owned),
+        );
+        for c in 0..=0x7fu8 {
+            cases.push(format!(
+                "{}abcdefgh{}ijklmnop",
+                char::from(c),
+                char::from(c)
+            ));
+        }
+        for case in &cases {
+            let mut ours = Vec::new();
+            write_json_string(case, &mut ours);
+            assert_eq!(ours, serde_json::to_vec(case).unwrap(), "{case:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn json_strings_match_serde_json_on_any_text(s in proptest::prelude::any::<String>()) {
+            let mut ours = Vec::new();
+            write_json_string(&s, &mut ours);
+            proptest::prop_assert_eq!(ours, serde_json::to_vec(&s).unwrap());
+        }
+    }
 
     #[test]
     fn decoding_on_the_stack_equals_decoding_into_a_vec() {

@@ -89,6 +89,8 @@ pub enum Expect<'a> {
 #[derive(Clone)]
 pub struct Verifier {
     sdkappid: u64,
+    /// The SDKAppID in decimal, formatted once for the signed content.
+    sdkappid_text: Box<str>,
     mac: KeyedMac,
     max_future_skew: u64,
     leeway: u64,
@@ -116,7 +118,8 @@ impl Verifier {
     pub fn new(sdkappid: u64, key: impl AsRef<[u8]>) -> Result<Self, SignError> {
         Ok(Verifier {
             sdkappid,
-            mac: KeyedMac::new(key.as_ref(), sdkappid)?,
+            sdkappid_text: sdkappid.to_string().into(),
+            mac: KeyedMac::new(key.as_ref())?,
             max_future_skew: DEFAULT_MAX_FUTURE_SKEW_SECS,
             leeway: 0,
             limits: Limits::default(),
@@ -261,11 +264,13 @@ impl Verifier {
             Some(sig) => (sig, true),
             None => ([0u8; 32], false),
         };
+        let (mut time, mut expire) = (itoa::Buffer::new(), itoa::Buffer::new());
         let expected = self.mac.tag(&Content {
             identifier: &doc.identifier,
-            sdkappid: doc.sdkappid,
-            time: doc.time,
-            expire: doc.expire,
+            // Equal to the document's, checked above (§5.3).
+            sdkappid: &self.sdkappid_text,
+            time: time.format(doc.time),
+            expire: expire.format(doc.expire),
             userbuf_b64: doc.userbuf_b64.as_deref(),
         });
         let equal: bool = words(&expected).ct_eq(&words(&sig)).into();
