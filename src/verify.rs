@@ -228,7 +228,9 @@ impl Verifier {
         // fields borrow from it where they need no unescaping: no copies until the claims.
         let mut stack = [0u8; 768];
         let compressed = token::decode_outer_on_stack(token, &self.limits, &mut stack)?;
-        let json = zlib::inflate_cow(&compressed, self.limits.max_inflated_bytes)?;
+        let mut inflated = [0u8; 1024];
+        let json =
+            zlib::inflate_cow_on_stack(&compressed, self.limits.max_inflated_bytes, &mut inflated)?;
         let doc = token::parse_document(&json)?;
         let userbuf = doc
             .userbuf_b64

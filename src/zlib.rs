@@ -182,13 +182,31 @@ pub fn inflate(bytes: &[u8], max: usize) -> Result<Vec<u8>, Malformed> {
 /// [`inflate`], borrowing the output from `bytes` when the stream is one stored block (our
 /// default and the Go SDK's): the document is then read in place, never copied.
 pub(crate) fn inflate_cow(bytes: &[u8], max: usize) -> Result<Cow<'_, [u8]>, Malformed> {
+    inflate_cow_on_stack(bytes, max, &mut [])
+}
+
+/// [`inflate_cow`], inflating a compressed stream into `stack` when its output fits there
+/// (every usual token's does); otherwise, and for every stream the fast inflater defers, as
+/// [`inflate`] does.
+pub(crate) fn inflate_cow_on_stack<'a>(
+    bytes: &'a [u8],
+    max: usize,
+    stack: &'a mut [u8],
+) -> Result<Cow<'a, [u8]>, Malformed> {
     check_header(bytes)?;
     match inflate_stored(bytes, max) {
         Stored::Done(result) => result,
-        Stored::NotStored => match inflate_fast::inflate(bytes, max) {
-            Some(out) => Ok(Cow::Owned(out)),
-            None => inflate_flate2(bytes, max).map(Cow::Owned),
-        },
+        Stored::NotStored => {
+            if !stack.is_empty() {
+                if let Some(out) = inflate_fast::inflate_on_stack(bytes, max, stack) {
+                    return Ok(Cow::Borrowed(out));
+                }
+            }
+            match inflate_fast::inflate(bytes, max) {
+                Some(out) => Ok(Cow::Owned(out)),
+                None => inflate_flate2(bytes, max).map(Cow::Owned),
+            }
+        }
     }
 }
 
@@ -365,6 +383,14 @@ pub fn compress_reference(data: &[u8], level: u32) -> Vec<u8> {
 pub fn inflate_fast_only(bytes: &[u8], max: usize) -> Option<Vec<u8>> {
     check_header(bytes).ok()?;
     inflate_fast::inflate(bytes, max)
+}
+
+/// The fast inflater into a lent buffer of `stack` bytes alone (`None` = "ask the heap path"),
+/// for differential tests.
+#[doc(hidden)]
+pub fn inflate_fast_on_stack_only(bytes: &[u8], max: usize, stack: usize) -> Option<Vec<u8>> {
+    check_header(bytes).ok()?;
+    inflate_fast::inflate_on_stack(bytes, max, &mut vec![0xa5; stack]).map(<[u8]>::to_vec)
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 use proptest::prelude::*;
-use usersig::zlib::{compress_reference, inflate, inflate_fast_only, inflate_reference};
+use usersig::zlib::{
+    compress_reference, inflate, inflate_fast_on_stack_only, inflate_fast_only, inflate_reference,
+};
 
 const MAX: usize = 64 * 1024;
 
@@ -18,6 +20,17 @@ fn agree(z: &[u8], max: usize) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
         assert!(
             fast == reference,
             "the fast path accepted differently: {} bytes {head:02x?}..., max {max}",
+            z.len()
+        );
+    }
+    // Into a lent buffer: the same answer exactly when the output fits, else `None`.
+    let len = fast.as_ref().map_or(300, Vec::len);
+    for stack in [0, 1, len.saturating_sub(1), len, len + 1, 1024] {
+        let fits = len <= stack.min(max);
+        let on_stack = inflate_fast_on_stack_only(z, max, stack);
+        assert!(
+            on_stack == if fits { fast.clone() } else { None },
+            "on a stack of {stack}: {} bytes {head:02x?}..., max {max}",
             z.len()
         );
     }

@@ -103,6 +103,39 @@ const CODE_LENGTH_ORDER: [usize; 19] = [
 /// Inflates the whole zlib stream `bytes` (header already checked by the caller) if it is
 /// valid and inflates to at most `max` bytes; `None` leaves the decision to the reference path.
 pub(crate) fn inflate(bytes: &[u8], max: usize) -> Option<Vec<u8>> {
+    // Tokens compress by about 1:1.5; grow (never past `max`) if that is not enough.
+    let mut out = Out::heap(bytes.len().saturating_mul(4).max(256), max);
+    inflate_into(bytes, &mut out)?;
+    match out.buf {
+        Storage::Heap(mut buf) => {
+            buf.truncate(out.len);
+            Some(buf)
+        }
+        Storage::Stack(_) => None,
+    }
+}
+
+/// [`inflate`] into `stack` (at most `max` bytes of it): `None` also when the output does not
+/// fit there, for the caller to try [`inflate`].
+pub(crate) fn inflate_on_stack<'s>(
+    bytes: &[u8],
+    max: usize,
+    stack: &'s mut [u8],
+) -> Option<&'s [u8]> {
+    let room = stack.len().min(max);
+    let mut out = Out {
+        buf: Storage::Stack(stack.get_mut(..room)?),
+        len: 0,
+        max: room,
+    };
+    inflate_into(bytes, &mut out)?;
+    match out.buf {
+        Storage::Stack(buf) => buf.get(..out.len),
+        Storage::Heap(_) => None,
+    }
+}
+
+fn inflate_into(bytes: &[u8], out: &mut Out<'_>) -> Option<()> {
     // RFC 1950 §2.2: CINFO is the base-2 logarithm of the window size, minus eight.
     let cinfo = u32::from(bytes.first()? >> 4);
     if cinfo > 7 {
@@ -111,22 +144,14 @@ pub(crate) fn inflate(bytes: &[u8], max: usize) -> Option<Vec<u8>> {
     let window = 1usize << (cinfo + 8);
     let fixed = FIXED.as_ref()?;
     let mut bits = Bits::new(bytes, 2);
-    // Tokens compress by about 1:1.5; grow (never past `max`) if that is not enough.
-    let mut out = Out::new(bytes.len().saturating_mul(4).max(256), max);
     loop {
         // Block header (§3.2.3): BFINAL, then BTYPE.
         bits.refill()?;
         let header = bits.take(3);
         match header >> 1 {
-            0 => stored(&mut bits, &mut out)?,
-            1 => block::<true, 512, 288, 32, 32>(
-                &mut bits,
-                &mut out,
-                &fixed.lit,
-                &fixed.dist,
-                window,
-            )?,
-            2 => dynamic(&mut bits, &mut out, window)?,
+            0 => stored(&mut bits, out)?,
+            1 => block::<true, 512, 288, 32, 32>(&mut bits, out, &fixed.lit, &fixed.dist, window)?,
+            2 => dynamic(&mut bits, out, window)?,
             _ => return None,
         }
         if header & 1 == 1 {
@@ -140,12 +165,11 @@ pub(crate) fn inflate(bytes: &[u8], max: usize) -> Option<Vec<u8>> {
     let &[a, b, c, d] = bytes.get(at..)? else {
         return None;
     };
-    let out = out.finish();
-    (u32::from_be_bytes([a, b, c, d]) == simd_adler32::adler32(&out.as_slice())).then_some(out)
+    (u32::from_be_bytes([a, b, c, d]) == simd_adler32::adler32(&out.filled())).then_some(())
 }
 
 /// A stored block (§3.2.4): the bits up to the byte boundary are skipped.
-fn stored(bits: &mut Bits<'_>, out: &mut Out) -> Option<()> {
+fn stored(bits: &mut Bits<'_>, out: &mut Out<'_>) -> Option<()> {
     bits.align();
     let at = bits.byte_pos()?;
     let &[l0, l1, n0, n1] = bits.bytes.get(at..)?.first_chunk()?;
@@ -162,7 +186,7 @@ fn stored(bits: &mut Bits<'_>, out: &mut Out) -> Option<()> {
 
 /// A block with dynamic Huffman codes (§3.2.7): the code length code, the code lengths, then
 /// the data.
-fn dynamic(input: &mut Bits<'_>, out: &mut Out, window: usize) -> Option<()> {
+fn dynamic(input: &mut Bits<'_>, out: &mut Out<'_>, window: usize) -> Option<()> {
     // A copy that can live in registers.
     let mut bits = *input;
     bits.refill()?;
@@ -240,7 +264,7 @@ fn dynamic(input: &mut Bits<'_>, out: &mut Out, window: usize) -> Option<()> {
 /// The data of a dynamic block, with a literal/length table of `L` entries.
 fn dynamic_block<const L: usize>(
     bits: &mut Bits<'_>,
-    out: &mut Out,
+    out: &mut Out<'_>,
     lit_lens: &Lengths<286>,
     dist: &Huffman<DIST_TABLE, 30>,
     window: usize,
@@ -254,13 +278,16 @@ fn dynamic_block<const L: usize>(
 /// `FIXED`: the codes are the fixed ones (§3.2.6).
 fn block<const FIXED: bool, const L: usize, const LS: usize, const D: usize, const DS: usize>(
     bits: &mut Bits<'_>,
-    out: &mut Out,
+    out: &mut Out<'_>,
     lit: &Huffman<L, LS>,
     dist: &Huffman<D, DS>,
     window: usize,
 ) -> Option<()> {
     loop {
-        match run::<FIXED, L, LS, D, DS>(bits, &mut out.buf, &mut out.len, lit, dist, window) {
+        let mut len = out.len;
+        let stop = run::<FIXED, L, LS, D, DS>(bits, out.dst(), &mut len, lit, dist, window);
+        out.len = len;
+        match stop {
             Stop::End => return Some(()),
             Stop::Bad => return None,
             Stop::Room(more) => out.grow(more)?,
@@ -531,22 +558,46 @@ impl<'a> Bits<'a> {
 }
 
 /// The output: `buf[..len]` is written; `buf.len()` never exceeds `max`.
-struct Out {
-    buf: Vec<u8>,
+/// Where the output goes: a growing heap buffer, or a fixed one the caller lends.
+enum Storage<'s> {
+    Heap(Vec<u8>),
+    Stack(&'s mut [u8]),
+}
+
+struct Out<'s> {
+    buf: Storage<'s>,
     len: usize,
     max: usize,
 }
 
-impl Out {
-    fn new(size: usize, max: usize) -> Self {
+impl Out<'_> {
+    fn heap(size: usize, max: usize) -> Self {
         Self {
-            buf: vec![0; size.min(max)],
+            buf: Storage::Heap(vec![0; size.min(max)]),
             len: 0,
             max,
         }
     }
 
-    /// Makes room for `more` bytes after `len`; fails past `max`.
+    /// The whole buffer, written up to `len`.
+    fn dst(&mut self) -> &mut [u8] {
+        match &mut self.buf {
+            Storage::Heap(buf) => buf,
+            Storage::Stack(buf) => buf,
+        }
+    }
+
+    /// The bytes written so far.
+    fn filled(&self) -> &[u8] {
+        let buf: &[u8] = match &self.buf {
+            Storage::Heap(buf) => buf,
+            Storage::Stack(buf) => buf,
+        };
+        buf.get(..self.len).unwrap_or_default()
+    }
+
+    /// Makes room for `more` bytes after `len`; fails past `max`, and always for a lent
+    /// buffer.
     #[cold]
     #[inline(never)]
     fn grow(&mut self, more: usize) -> Option<()> {
@@ -554,24 +605,23 @@ impl Out {
         if need > self.max {
             return None;
         }
-        let size = need.max(self.buf.len().saturating_mul(2)).min(self.max);
-        self.buf.resize(size, 0);
+        let Storage::Heap(buf) = &mut self.buf else {
+            return None;
+        };
+        let size = need.max(buf.len().saturating_mul(2)).min(self.max);
+        buf.resize(size, 0);
         Some(())
     }
 
     fn extend(&mut self, data: &[u8]) -> Option<()> {
         let end = self.len.checked_add(data.len())?;
-        if end > self.buf.len() {
+        if end > self.dst().len() {
             self.grow(data.len())?;
         }
-        self.buf.get_mut(self.len..end)?.copy_from_slice(data);
+        let len = self.len;
+        self.dst().get_mut(len..end)?.copy_from_slice(data);
         self.len = end;
         Some(())
-    }
-
-    fn finish(mut self) -> Vec<u8> {
-        self.buf.truncate(self.len);
-        self.buf
     }
 }
 
