@@ -295,9 +295,32 @@ fn block<const FIXED: bool, const L: usize, const LS: usize, const D: usize, con
     }
 }
 
-/// How many 8-bit literals of the fixed code [`run`] tries to take at once (at most 6: it
-/// has 48 bits at hand).
-const PACK: usize = 4;
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// How many of the next bytes of the bit buffer `buf` (at most `count / 8`, at most 7) are
+/// fixed-code literals 0..=143, and those literals, one per byte from the lowest.
+///
+/// The fixed code (§3.2.6) gives literal `v` in 0..=143 the 8-bit code `0x30 + v`, sent most
+/// significant bit first, so a run of such literals is a run of bytes in the bit buffer
+/// whose bit-reversed values lie in 0x30..=0xBF: every byte of a token's JSON, all tested in
+/// one pass over the word.
+#[inline(always)]
+fn fixed_literals(buf: u64, count: u32) -> (usize, u64) {
+    let codes = buf.swap_bytes().reverse_bits();
+    // Per byte, without carries between bytes: below 0x80, a literal iff its low seven bits
+    // are at least 0x30; from 0x80, iff they are below 0x40.
+    let low = codes & (ONES * 0x7f);
+    let high = codes & HIGHS;
+    let from_0x30 = (low + ONES * 0x50) & HIGHS;
+    let from_0x40 = (low + ONES * 0x40) & HIGHS;
+    let literal = (high & !from_0x40) | (!high & from_0x30 & HIGHS);
+    let run = ((!literal & HIGHS).trailing_zeros() / 8)
+        .min(7)
+        .min(count / 8);
+    // The bytes above the run may borrow, never the ones in it.
+    (run as usize, codes.wrapping_sub(ONES * 0x30))
+}
 
 /// Why [`run`] stopped.
 enum Stop {
@@ -340,22 +363,18 @@ fn run<const FIXED: bool, const L: usize, const LS: usize, const D: usize, const
             }
         }
         if FIXED {
-            // In the fixed code, literals 0..=143 (ASCII: all of a token) have 8-bit codes.
-            // Look up the next PACK bytes' worth at once: if they are PACK 8-bit literals
-            // (every length is 7, 8 or 9 bits: their OR is 8 only if all are 8), that is
-            // PACK symbols for one table latency instead of PACK in a row.
-            let e: [u32; PACK] = std::array::from_fn(|i| lit.lookup(buf >> (8 * i)));
-            let all = e.iter().fold(LITERAL, |all, &e| all & e);
-            let any = e.iter().fold(0, |any, &e| any | e);
-            if all & LITERAL != 0 && any & CODE_BITS == 8 {
-                let Some(to) = dst.get_mut(n..).and_then(<[u8]>::first_chunk_mut::<PACK>) else {
-                    break 'run Stop::Room(PACK);
-                };
-                *to = e.map(|e| (e >> VALUE_SHIFT) as u8);
-                n += PACK;
-                buf >>= 8 * PACK;
-                count -= 8 * PACK as u32;
-                continue 'run;
+            // Runs of the fixed code's 8-bit literals (all of a token's JSON) up to 7 at a
+            // time, with one 8-byte store (the bytes past the run are scratch, overwritten
+            // next); a shorter run, or too little room for the store, goes symbol by symbol.
+            let (run, values) = fixed_literals(buf, count);
+            if run >= 2 {
+                if let Some(to) = dst.get_mut(n..).and_then(<[u8]>::first_chunk_mut::<8>) {
+                    *to = values.to_le_bytes();
+                    n += run;
+                    buf >>= 8 * run;
+                    count -= 8 * run as u32;
+                    continue 'run;
+                }
             }
         }
         let mut entry = lit.lookup(buf);
@@ -931,6 +950,38 @@ mod tests {
         let mut code = Huffman::new(alphabet);
         code.build(&Lengths::of(lens)?)?;
         Some(code)
+    }
+
+    #[test]
+    fn runs_of_fixed_literals_are_what_the_table_decodes() {
+        // The word test against symbol-by-symbol table lookups: every byte value at every
+        // position of a word of literals, with every bit count the hot loop can hold.
+        let fixed = FIXED.as_ref().unwrap();
+        let by_table = |buf: u64, count: u32| {
+            let mut values = Vec::new();
+            while values.len() < 7 && (values.len() as u32 + 1) * 8 <= count {
+                let e = fixed.lit.lookup(buf >> (8 * values.len()));
+                if e & LITERAL == 0 || e & CODE_BITS != 8 {
+                    break;
+                }
+                values.push((e >> VALUE_SHIFT) as u8);
+            }
+            values
+        };
+        // `a` (0x61) is sent as the code 0x91, bits reversed: 0x89.
+        let filler = u64::from_le_bytes([0x89; 8]);
+        assert_eq!(by_table(filler, 63), b"aaaaaaa");
+        for at in 0..8 {
+            for byte in 0..=255u64 {
+                let buf = (filler & !(0xff << (8 * at))) | (byte << (8 * at));
+                for count in [0, 7, 8, 15, 16, 24, 47, 48, 55, 56, 63] {
+                    let expected = by_table(buf, count);
+                    let (run, values) = fixed_literals(buf, count);
+                    assert_eq!(run, expected.len(), "{buf:016x} {count}");
+                    assert_eq!(&values.to_le_bytes()[..run], &expected[..], "{buf:016x}");
+                }
+            }
+        }
     }
 
     #[test]
