@@ -296,7 +296,6 @@ fn block<const FIXED: bool, const L: usize, const LS: usize, const D: usize, con
 }
 
 const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
 
 /// How many of the next bytes of the bit buffer `buf` (at most `count / 8`, at most 7) are
 /// fixed-code literals 0..=143, and those literals, one per byte from the lowest.
@@ -307,19 +306,19 @@ const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
 /// one pass over the word.
 #[inline(always)]
 fn fixed_literals(buf: u64, count: u32) -> (usize, u64) {
-    let codes = buf.swap_bytes().reverse_bits();
-    // Per byte, without carries between bytes: below 0x80, a literal iff its low seven bits
-    // are at least 0x30; from 0x80, iff they are below 0x40.
-    let low = codes & (ONES * 0x7f);
-    let high = codes & HIGHS;
-    let from_0x30 = (low + ONES * 0x50) & HIGHS;
-    let from_0x40 = (low + ONES * 0x40) & HIGHS;
-    let literal = (high & !from_0x40) | (!high & from_0x30 & HIGHS);
-    let run = ((!literal & HIGHS).trailing_zeros() / 8)
+    // The test reads each byte's first four bits as sent (bit 0 is the code's most
+    // significant): `0ccc` with ccc in 011..=111, or `10xx`; that is c0 = 0 and (c1 or c2 and
+    // c3), or c0 = 1 and not c1, with ck bit k of the byte. It decides the run length, which
+    // the next step waits for, so it is kept short; the bit reversal for the values runs
+    // beside it.
+    let (c0, c1, c2, c3) = (buf, buf >> 1, buf >> 2, buf >> 3);
+    let literal = ((!c0 & (c1 | (c2 & c3))) | (c0 & !c1)) & ONES;
+    let run = ((!literal & ONES).trailing_zeros() / 8)
         .min(7)
         .min(count / 8);
     // The bytes above the run may borrow, never the ones in it.
-    (run as usize, codes.wrapping_sub(ONES * 0x30))
+    let values = buf.swap_bytes().reverse_bits().wrapping_sub(ONES * 0x30);
+    (run as usize, values)
 }
 
 /// Why [`run`] stopped.
