@@ -228,10 +228,20 @@ impl Verifier {
         // fields borrow from it where they need no unescaping: no copies until the claims.
         let mut stack = [0u8; 768];
         let compressed = token::decode_outer_on_stack(token, &self.limits, &mut stack)?;
-        let mut inflated = [0u8; 1024];
-        let json =
-            zlib::inflate_cow_on_stack(&compressed, self.limits.max_inflated_bytes, &mut inflated)?;
-        let doc = token::parse_document(&json)?;
+        zlib::read_inflated(&compressed, self.limits.max_inflated_bytes, |json| {
+            self.verify_json(&json?, identifier, expect, now)
+        })
+    }
+
+    /// SPEC §5.2-5.8 on the inflated document.
+    fn verify_json(
+        &self,
+        json: &[u8],
+        identifier: &str,
+        expect: &Expect<'_>,
+        now: Option<u64>,
+    ) -> Result<Claims, VerifyError> {
+        let doc = token::parse_document(json)?;
         let userbuf = doc
             .userbuf_b64
             .as_deref()

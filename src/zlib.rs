@@ -176,37 +176,50 @@ fn too_big(max: usize) -> Malformed {
 /// decompression bomb stops after at most `max + 1` bytes of output. The whole input must be
 /// the stream: trailing bytes are rejected.
 pub fn inflate(bytes: &[u8], max: usize) -> Result<Vec<u8>, Malformed> {
-    inflate_cow(bytes, max).map(Cow::into_owned)
+    check_header(bytes)?;
+    match inflate_stored(bytes, max) {
+        Stored::Done(result) => result.map(Cow::into_owned),
+        Stored::NotStored => inflate_compressed(bytes, max, &mut []).map(Cow::into_owned),
+    }
 }
 
-/// [`inflate`], borrowing the output from `bytes` when the stream is one stored block (our
-/// default and the Go SDK's): the document is then read in place, never copied.
-pub(crate) fn inflate_cow(bytes: &[u8], max: usize) -> Result<Cow<'_, [u8]>, Malformed> {
-    inflate_cow_on_stack(bytes, max, &mut [])
+/// [`inflate`] for a caller that reads the output in place, in `read`: a stream of one stored
+/// block (our default and the Go SDK's) is read where it lies in `bytes`; a compressed one
+/// is inflated into a buffer on the stack when its output fits (every usual token's does),
+/// else as [`inflate`] does. Nothing is copied or allocated for a usual token.
+pub(crate) fn read_inflated<R>(
+    bytes: &[u8],
+    max: usize,
+    read: impl for<'x> FnOnce(Result<Cow<'x, [u8]>, Malformed>) -> R,
+) -> R {
+    if let Err(e) = check_header(bytes) {
+        return read(Err(e));
+    }
+    match inflate_stored(bytes, max) {
+        Stored::Done(result) => read(result),
+        Stored::NotStored => {
+            // Only compressed streams pay for (zeroing) this buffer.
+            let mut stack = [0u8; 1024];
+            read(inflate_compressed(bytes, max, &mut stack))
+        }
+    }
 }
 
-/// [`inflate_cow`], inflating a compressed stream into `stack` when its output fits there
-/// (every usual token's does); otherwise, and for every stream the fast inflater defers, as
-/// [`inflate`] does.
-pub(crate) fn inflate_cow_on_stack<'a>(
-    bytes: &'a [u8],
+/// A stream with a compressed block, inflated into `stack` when the output fits there, else
+/// by the fast inflater into a `Vec`, else by flate2 (which also explains every error).
+fn inflate_compressed<'a>(
+    bytes: &[u8],
     max: usize,
     stack: &'a mut [u8],
 ) -> Result<Cow<'a, [u8]>, Malformed> {
-    check_header(bytes)?;
-    match inflate_stored(bytes, max) {
-        Stored::Done(result) => result,
-        Stored::NotStored => {
-            if !stack.is_empty() {
-                if let Some(out) = inflate_fast::inflate_on_stack(bytes, max, stack) {
-                    return Ok(Cow::Borrowed(out));
-                }
-            }
-            match inflate_fast::inflate(bytes, max) {
-                Some(out) => Ok(Cow::Owned(out)),
-                None => inflate_flate2(bytes, max).map(Cow::Owned),
-            }
+    if !stack.is_empty() {
+        if let Some(out) = inflate_fast::inflate_on_stack(bytes, max, stack) {
+            return Ok(Cow::Borrowed(out));
         }
+    }
+    match inflate_fast::inflate(bytes, max) {
+        Some(out) => Ok(Cow::Owned(out)),
+        None => inflate_flate2(bytes, max).map(Cow::Owned),
     }
 }
 
