@@ -1285,7 +1285,8 @@ unsafe fn verify(
     let (verifier, token, identifier, expect, userbuf_buf) = unsafe {
         (
             handle(verifier)?,
-            token_in(token, token_len)?,
+            // Not checked as UTF-8 here: decoding finds a token that is not (SPEC §4.2).
+            bytes_in(token.cast::<u8>(), token_len)?,
             str_in(identifier, identifier_len)?,
             expectation(expect)?,
             if userbuf_out.is_null() {
@@ -1300,7 +1301,7 @@ unsafe fn verify(
     }
     let found: Claims = verifier
         .verifier
-        .verify_with(token, identifier, &expect, now)?;
+        .verify_bytes(token, identifier, &expect, now)?;
     let userbuf = found.userbuf.as_deref().unwrap_or_default();
     if let Some(buf) = userbuf_buf {
         let Some(dst) = buf.get_mut(..userbuf.len()) else {

@@ -182,7 +182,7 @@ pub struct OuterStyle {
 
 /// The one-pass decoder behind [`decode_to_json_fast`]; `None` means "ask the general path".
 pub(crate) fn decode_outer_fast(token: &str, limits: &Limits) -> Option<Vec<u8>> {
-    let text = fast_text(token, limits)?;
+    let text = fast_text(token.as_bytes(), limits)?;
     let mut buf = vec![0u8; text.len()];
     let len = decode_fast_into(text, &mut buf)?.len();
     buf.truncate(len);
@@ -190,11 +190,10 @@ pub(crate) fn decode_outer_fast(token: &str, limits: &Limits) -> Option<Vec<u8>>
 }
 
 /// The token's text without its padding, when the one-pass decoder may take it.
-fn fast_text<'t>(token: &'t str, limits: &Limits) -> Option<&'t [u8]> {
-    if token.is_empty() || token.len() > limits.max_token_bytes {
+fn fast_text<'t>(bytes: &'t [u8], limits: &Limits) -> Option<&'t [u8]> {
+    if bytes.is_empty() || bytes.len() > limits.max_token_bytes {
         return None;
     }
-    let bytes = token.as_bytes();
     let unpadded = bytes
         .strip_suffix(b"__")
         .or_else(|| bytes.strip_suffix(b"_"))
@@ -217,24 +216,26 @@ fn decode_fast_into<'b>(text: &[u8], buf: &'b mut [u8]) -> Option<&'b mut [u8]> 
     base64_simd::STANDARD_NO_PAD.decode_inplace(buf).ok()
 }
 
-/// [`decode_outer_any`], decoding into `stack` when the token fits there (every usual token
-/// does): no allocation. Longer tokens, and every token the one-pass decoder leaves to the
-/// general path, are decoded as before.
+/// [`decode_outer_any`] for a token given as bytes, decoding into `stack` when the token fits
+/// there (every usual token does): no allocation, and no UTF-8 check, which the base64
+/// alphabet makes redundant (a byte outside ASCII fails the decoder). Longer tokens, and
+/// every token the one-pass decoder leaves to the general path, are checked to be text and
+/// decoded as before.
 pub(crate) fn decode_outer_on_stack<'b>(
-    token: &str,
+    token: &[u8],
     limits: &Limits,
     stack: &'b mut [u8],
 ) -> Result<Cow<'b, [u8]>, Malformed> {
-    match fast_text(token, limits) {
-        Some(text) => match stack.get_mut(..text.len()) {
-            Some(buf) => match decode_fast_into(text, buf) {
-                Some(bytes) => Ok(Cow::Borrowed(bytes)),
-                None => decode_outer(token, limits).map(|(bytes, _)| Cow::Owned(bytes)),
-            },
-            None => decode_outer_any(token, limits).map(Cow::Owned),
-        },
-        None => decode_outer(token, limits).map(|(bytes, _)| Cow::Owned(bytes)),
+    if let Some(text) = fast_text(token, limits) {
+        if let Some(buf) = stack.get_mut(..text.len()) {
+            if let Some(bytes) = decode_fast_into(text, buf) {
+                return Ok(Cow::Borrowed(bytes));
+            }
+        }
     }
+    let token = std::str::from_utf8(token)
+        .map_err(|e| Malformed::new(Layer::Encoding, format!("token is not UTF-8 text: {e}")))?;
+    decode_outer_any(token, limits).map(Cow::Owned)
 }
 
 /// Undoes SPEC §4.2, accepting plain base64, stripped padding and whitespace (SPEC §4.3).
@@ -727,7 +728,7 @@ mod tests {
             let any = decode_outer_any(text, &limits);
             for size in [0usize, 4, 256, 768] {
                 let mut stack = vec![0u8; size];
-                let on_stack = decode_outer_on_stack(text, &limits, &mut stack);
+                let on_stack = decode_outer_on_stack(text.as_bytes(), &limits, &mut stack);
                 assert_eq!(on_stack.map(Cow::into_owned), any, "{text} {size}");
             }
         }

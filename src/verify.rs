@@ -226,6 +226,18 @@ impl Verifier {
         // §5.1-5.2: size, encoding, zlib, JSON, field types; limits enforced while decoding.
         // A stored stream's document is read where it lies in the decoded bytes, and the
         // fields borrow from it where they need no unescaping: no copies until the claims.
+        self.verify_bytes(token.as_bytes(), identifier, expect, now)
+    }
+
+    /// [`Verifier::verify_with`] for a token given as bytes (from the C ABI): a token that is
+    /// not UTF-8 text is malformed, found so while decoding rather than by a pass of its own.
+    pub(crate) fn verify_bytes(
+        &self,
+        token: &[u8],
+        identifier: &str,
+        expect: &Expect<'_>,
+        now: Option<u64>,
+    ) -> Result<Claims, VerifyError> {
         let mut stack = [0u8; 768];
         let compressed = token::decode_outer_on_stack(token, &self.limits, &mut stack)?;
         zlib::read_inflated(&compressed, self.limits.max_inflated_bytes, |json| {
@@ -443,6 +455,33 @@ mod tests {
     fn reference(text: &str) -> Option<[u8; 32]> {
         let mut out = [0u8; 32];
         matches!(B64.decode_slice(text.as_bytes(), &mut out), Ok(32)).then_some(out)
+    }
+
+    #[test]
+    fn tokens_as_bytes_verify_as_text_does_and_non_text_is_malformed() {
+        let signer = crate::Signer::new(1_400_000_000, crate::DEMO_KEY).unwrap();
+        let verifier = Verifier::new(1_400_000_000, crate::DEMO_KEY).unwrap();
+        let now = Some(1_569_910_200);
+        let long = "x".repeat(600);
+        for id in ["xiaojun", long.as_str()] {
+            let token = signer
+                .mint(&crate::Mint::new(id).time(1_569_910_200))
+                .unwrap();
+            let as_text = verifier.verify_with(&token, id, &Expect::Anything, now);
+            let as_bytes = verifier.verify_bytes(token.as_bytes(), id, &Expect::Anything, now);
+            assert_eq!(as_bytes, as_text);
+            assert!(as_bytes.is_ok());
+            // One byte that is not text, in the data, at the end, and in a token too long
+            // for the stack buffer.
+            for at in [0, token.len() / 2, token.len() - 1] {
+                let mut bytes = token.clone().into_bytes();
+                bytes[at] = 0xff;
+                let err = verifier
+                    .verify_bytes(&bytes, id, &Expect::Anything, now)
+                    .unwrap_err();
+                assert_eq!(err.kind(), crate::ErrorKind::Malformed, "{err}");
+            }
+        }
     }
 
     #[test]
