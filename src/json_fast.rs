@@ -217,13 +217,25 @@ pub(crate) fn parse(json: &[u8]) -> Option<Document<'_>> {
     parse_canonical(json).or_else(|| parse_any_layout(json))
 }
 
-/// The document when it has exactly the layout we mint (SPEC §3), which is also the npm
-/// SDK's: compact, the keys in the order ver, identifier, sdkappid, expire, time, [userbuf],
-/// sig. Read as a sequence of fixed texts and values, with no dispatch on keys and no
-/// whitespace to skip; anything else is `None`, for [`parse_any_layout`]. It accepts a
-/// subset of what that accepts, with the same values; only the strings can hold non-ASCII
-/// bytes, so validating them validates the document.
+/// The document when it has exactly the layout we mint (SPEC §3), or one of the official
+/// SDKs' variants of it: the keys in the order ver, identifier, sdkappid, expire, time,
+/// [userbuf], sig (the npm SDK puts time before expire), either compact (ours, the npm and Go
+/// SDKs') or with `", "` and `": "` between items (the Python SDK's `json.dumps`), and `}` or
+/// `}\n` at the end (the Go SDK's encoder adds the newline). Read as a sequence of fixed texts and values, with no dispatch on keys and no
+/// whitespace to skip; anything else is `None`, for [`parse_any_layout`]. It accepts a subset
+/// of what that accepts, with the same values.
 pub(crate) fn parse_canonical(json: &[u8]) -> Option<Document<'_>> {
+    // `{"TLS.ver":` then `"` (compact) or ` ` (spaced).
+    if json.get(11) == Some(&b' ') {
+        read_layout::<true>(json)
+    } else {
+        read_layout::<false>(json)
+    }
+}
+
+/// [`parse_canonical`] for one of the two spacings.
+#[inline(always)]
+fn read_layout<const SPACED: bool>(json: &[u8]) -> Option<Document<'_>> {
     // One validation of the whole text (cheaper than one per string); the strings are then
     // sliced out of it at their quotes, which are character boundaries.
     let text = std::str::from_utf8(json).ok()?;
@@ -232,21 +244,36 @@ pub(crate) fn parse_canonical(json: &[u8]) -> Option<Document<'_>> {
         bytes: json,
         pos: 0,
     };
-    c.literal(br#"{"TLS.ver":"2.0","TLS.identifier":""#)?;
+    c.either::<SPACED, _, _>(
+        br#"{"TLS.ver":"2.0","TLS.identifier":""#,
+        br#"{"TLS.ver": "2.0", "TLS.identifier": ""#,
+    )?;
     let identifier = c.string_body()?;
-    c.literal(br#","TLS.sdkappid":"#)?;
+    c.either::<SPACED, _, _>(br#","TLS.sdkappid":"#, br#", "TLS.sdkappid": "#)?;
     let sdkappid = c.uint()?;
-    c.literal(br#","TLS.expire":"#)?;
-    let expire = c.uint()?;
-    c.literal(br#","TLS.time":"#)?;
-    let time = c.uint()?;
-    let userbuf_b64 = match c.literal(br#","TLS.userbuf":""#) {
-        Some(()) => Some(Cow::Borrowed(c.string_body()?)),
-        None => None,
+    // Expire then time (ours, Go's, Python's), or time then expire (npm's).
+    let expire_key =
+        |c: &mut Cursor<'_>| c.either::<SPACED, _, _>(br#","TLS.expire":"#, br#", "TLS.expire": "#);
+    let time_key =
+        |c: &mut Cursor<'_>| c.either::<SPACED, _, _>(br#","TLS.time":"#, br#", "TLS.time": "#);
+    let (expire, time) = if expire_key(&mut c).is_some() {
+        let expire = c.uint()?;
+        time_key(&mut c)?;
+        (expire, c.uint()?)
+    } else {
+        time_key(&mut c)?;
+        let time = c.uint()?;
+        expire_key(&mut c)?;
+        (c.uint()?, time)
     };
-    c.literal(br#","TLS.sig":""#)?;
+    let userbuf_b64 =
+        match c.either::<SPACED, _, _>(br#","TLS.userbuf":""#, br#", "TLS.userbuf": ""#) {
+            Some(()) => Some(Cow::Borrowed(c.string_body()?)),
+            None => None,
+        };
+    c.either::<SPACED, _, _>(br#","TLS.sig":""#, br#", "TLS.sig": ""#)?;
     let sig = c.string_body()?;
-    if c.bytes.get(c.pos..)? != b"}" {
+    if !matches!(c.bytes.get(c.pos..)?, b"}" | b"}\n") {
         return None;
     }
     time.checked_add(expire)?;
@@ -267,6 +294,20 @@ impl<'a> Cursor<'a> {
     fn literal<const N: usize>(&mut self, text: &[u8; N]) -> Option<()> {
         let rest = self.bytes.get(self.pos..)?;
         (rest.first_chunk::<N>()? == text).then(|| self.pos += N)
+    }
+
+    /// [`Cursor::literal`] with `compact` or, in the spaced layout, `spaced`.
+    #[inline(always)]
+    fn either<const SPACED: bool, const A: usize, const B: usize>(
+        &mut self,
+        compact: &[u8; A],
+        spaced: &[u8; B],
+    ) -> Option<()> {
+        if SPACED {
+            self.literal(spaced)
+        } else {
+            self.literal(compact)
+        }
     }
 
     /// The text of a string whose opening quote is already read, up to its closing quote (no

@@ -3,7 +3,8 @@
 //! and whenever either rejects, both reject (differential property tests).
 
 use proptest::prelude::*;
-use usersig::__fuzz::{parse_canonical, parse_document, parse_document_reference};
+use usersig::__fuzz::{decode_to_json, parse_canonical, parse_document, parse_document_reference};
+use usersig::Limits;
 
 /// A JSON value text for a field, in forms both valid and hostile.
 fn value() -> impl Strategy<Value = String> {
@@ -93,7 +94,7 @@ fn canonical_document() -> impl Strategy<Value = String> {
         3 => any::<u32>().prop_map(|n| n.to_string()),
         1 => value(),
     ];
-    (
+    let fields = (
         prop_oneof![3 => Just("\"xiaojun\"".to_owned()), 1 => value()],
         number.clone(),
         number.clone(),
@@ -103,16 +104,92 @@ fn canonical_document() -> impl Strategy<Value = String> {
             3 => Just("\"gOoeW13s19Fgyn8RwlEt/rLkw3wzLq9M+SqBbXTIfnQ=\"".to_owned()),
             1 => value(),
         ],
-    )
-        .prop_map(|(identifier, sdkappid, expire, time, userbuf, sig)| {
+    );
+    (fields, any::<Layout>(), any::<bool>()).prop_map(
+        |((identifier, sdkappid, expire, time, userbuf, sig), layout, time_first)| {
             let userbuf = userbuf
                 .map(|u| format!(",\"TLS.userbuf\":{u}"))
                 .unwrap_or_default();
-            format!(
+            let (expire, time) = (
+                format!("\"TLS.expire\":{expire}"),
+                format!("\"TLS.time\":{time}"),
+            );
+            // Ours, or the npm SDK's order (time before expire).
+            let (first, second) = if time_first {
+                (time, expire)
+            } else {
+                (expire, time)
+            };
+            layout.apply(&format!(
                 "{{\"TLS.ver\":\"2.0\",\"TLS.identifier\":{identifier},\"TLS.sdkappid\":{sdkappid},\
-                 \"TLS.expire\":{expire},\"TLS.time\":{time}{userbuf},\"TLS.sig\":{sig}}}"
-            )
-        })
+                 {first},{second}{userbuf},\"TLS.sig\":{sig}}}"
+            ))
+        },
+    )
+}
+
+/// The spacings and endings the canonical reader takes: ours (compact), the Python SDK's
+/// (`", "` and `": "`), and either with the Go SDK's trailing newline.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    spaced: bool,
+    newline: bool,
+}
+
+impl Arbitrary for Layout {
+    type Parameters = ();
+    type Strategy = BoxedStrategy<Layout>;
+    fn arbitrary_with((): ()) -> Self::Strategy {
+        (any::<bool>(), any::<bool>())
+            .prop_map(|(spaced, newline)| Layout { spaced, newline })
+            .boxed()
+    }
+}
+
+impl Layout {
+    const ALL: [Layout; 4] = [
+        Layout {
+            spaced: false,
+            newline: false,
+        },
+        Layout {
+            spaced: true,
+            newline: false,
+        },
+        Layout {
+            spaced: false,
+            newline: true,
+        },
+        Layout {
+            spaced: true,
+            newline: true,
+        },
+    ];
+
+    /// The separators between items, and between a key and its value.
+    fn separators(self) -> (&'static str, &'static str) {
+        if self.spaced {
+            (", ", ": ")
+        } else {
+            (",", ":")
+        }
+    }
+
+    /// `compact`, a compact document, in this layout: a space after every `,"TLS.` and `":`
+    /// (which may also change a string that holds them: still a document to compare on).
+    fn apply(self, compact: &str) -> String {
+        let mut doc = if self.spaced {
+            compact
+                .replace(",\"TLS.", ", \"TLS.")
+                .replace("\":", "\": ")
+        } else {
+            compact.to_owned()
+        };
+        if self.newline {
+            doc.push('\n');
+        }
+        doc
+    }
 }
 
 /// One byte of `doc` replaced, inserted or removed.
@@ -147,22 +224,65 @@ fn canonical_agrees(json: &[u8]) -> Result<(), TestCaseError> {
 }
 
 #[test]
+fn the_official_sdks_documents_in_our_key_order_take_the_canonical_reader() {
+    // The Go (compact, trailing newline), Python (spaced) and npm (compact, time before
+    // expire) SDKs write the keys in our order or that one; all of their valid vectors without
+    // escapes must be read by the canonical reader, with the reference's fields. The Java and
+    // C++ layouts (other key orders) and the escaping ones must not.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/vectors/official.json"
+    ))
+    .expect("../shared/vectors/official.json");
+    let vectors: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut taken = 0;
+    for vector in vectors["vectors"].as_array().unwrap() {
+        let Some(token) = vector["token"].as_str() else {
+            continue;
+        };
+        let Ok(json) = decode_to_json(token, &Limits::default()) else {
+            continue;
+        };
+        let Ok(reference) = parse_document_reference(&json) else {
+            continue;
+        };
+        let ordered = json.starts_with(br#"{"TLS.ver":"2.0","TLS.identifier":""#)
+            || json.starts_with(br#"{"TLS.ver": "2.0", "TLS.identifier": ""#);
+        let expected = ordered && !json.contains(&b'\\');
+        let canonical = parse_canonical(&json);
+        assert_eq!(canonical.is_some(), expected, "{}", vector["name"]);
+        if let Some(fields) = canonical {
+            assert_eq!(fields, reference, "{}", vector["name"]);
+            taken += 1;
+        }
+    }
+    assert!(
+        taken >= 12,
+        "only {taken} vectors took the canonical reader"
+    );
+}
+
+#[test]
 fn the_canonical_reader_agrees_after_every_one_byte_edit_of_real_documents() {
     // Exhaustive over positions, for the bytes that end or break a field, in documents with
     // and without a userbuf: every quote, digit and separator replaced, removed or doubled.
     let docs = [
         r#"{"TLS.ver":"2.0","TLS.identifier":"xiaojun","TLS.sdkappid":1400000000,"TLS.expire":86400,"TLS.time":1569910200,"TLS.sig":"gOoeW13s19Fgyn8RwlEt/rLkw3wzLq9M+SqBbXTIfnQ="}"#,
         r#"{"TLS.ver":"2.0","TLS.identifier":"a","TLS.sdkappid":0,"TLS.expire":0,"TLS.time":10,"TLS.userbuf":"YWJj","TLS.sig":""}"#,
+        r#"{"TLS.ver":"2.0","TLS.identifier":"b","TLS.sdkappid":7,"TLS.time":10,"TLS.expire":86400,"TLS.sig":"c2ln"}"#,
     ];
     let bytes = [
         b'"', b'\\', b' ', b',', b':', b'0', b'1', b'.', b'e', b'-', b'}', b'{', 0x00, 0x1f, 0x80,
     ];
-    for doc in docs {
+    for doc in docs
+        .iter()
+        .flat_map(|doc| Layout::ALL.map(|layout| layout.apply(doc)))
+    {
         assert!(parse_canonical(doc.as_bytes()).is_some(), "{doc}");
         for at in 0..=doc.len() {
             for &byte in &bytes {
                 for how in 0..3 {
-                    canonical_agrees(&mutated(doc, at, byte, how)).unwrap();
+                    canonical_agrees(&mutated(&doc, at, byte, how)).unwrap();
                 }
             }
         }
@@ -191,22 +311,36 @@ proptest! {
     }
 
     #[test]
-    fn the_canonical_reader_takes_every_valid_compact_document(
+    fn the_canonical_reader_takes_every_valid_document_in_its_layouts(
         identifier in "[^\"\\\\\\x00-\\x1f]{1,40}",
         sdkappid in any::<u64>(),
         time in any::<u32>(),
         expire in any::<u32>(),
         userbuf in prop::option::of("[A-Za-z0-9+/=]{0,80}"),
+        layout in any::<Layout>(),
+        time_first in any::<bool>(),
     ) {
+        // Built with the layout's separators (not `apply`: the identifier may hold `":`).
+        let (c, s) = layout.separators();
         let userbuf_field = userbuf
             .as_ref()
-            .map(|u| format!(",\"TLS.userbuf\":\"{u}\""))
+            .map(|u| format!("{c}\"TLS.userbuf\"{s}\"{u}\""))
             .unwrap_or_default();
-        let doc = format!(
-            "{{\"TLS.ver\":\"2.0\",\"TLS.identifier\":\"{identifier}\",\"TLS.sdkappid\":{sdkappid},\
-             \"TLS.expire\":{expire},\"TLS.time\":{time}{userbuf_field},\"TLS.sig\":\"c2ln\"}}"
+        let (expire_field, time_field) =
+            (format!("\"TLS.expire\"{s}{expire}"), format!("\"TLS.time\"{s}{time}"));
+        let (first, second) = if time_first {
+            (time_field, expire_field)
+        } else {
+            (expire_field, time_field)
+        };
+        let mut doc = format!(
+            "{{\"TLS.ver\"{s}\"2.0\"{c}\"TLS.identifier\"{s}\"{identifier}\"{c}\"TLS.sdkappid\"{s}{sdkappid}\
+             {c}{first}{c}{second}{userbuf_field}{c}\"TLS.sig\"{s}\"c2ln\"}}"
         );
-        let fields = parse_canonical(doc.as_bytes()).expect("a compact document in our order");
+        if layout.newline {
+            doc.push('\n');
+        }
+        let fields = parse_canonical(doc.as_bytes()).expect("a document in our order");
         prop_assert_eq!(&fields.identifier, &identifier);
         prop_assert_eq!((fields.sdkappid, fields.time, fields.expire), (sdkappid, u64::from(time), u64::from(expire)));
         prop_assert_eq!(&fields.userbuf_b64, &userbuf);
