@@ -20,6 +20,21 @@ fn main() {
     let level1_token = level1.mint(&plain).unwrap();
     let level6_token = level6.mint(&plain).unwrap();
     let pmk6_token = level6.mint(&pmk).unwrap();
+    // Tokens minted by the official SDKs (benches/fixtures), by name.
+    let fixture = |name: &str| -> String {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/fixtures/sdk_tokens.json");
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let tokens = doc["tokens"].as_array().unwrap();
+        let found = tokens.iter().find(|t| t["name"] == name).unwrap();
+        found["token"].as_str().unwrap().to_owned()
+    };
+    let sdk_token = match what.as_str() {
+        "verifynpm" => fixture("npm_plain"),
+        "verifynpmpmk" => fixture("npm_pmk_room"),
+        "verifypy" => fixture("python_plain"),
+        _ => String::new(),
+    };
     let mut out = String::new();
     for _ in 0..n {
         match what.as_str() {
@@ -31,6 +46,9 @@ fn main() {
             "verify1" => drop(verifier.verify_at(&level1_token, "xiaojun", time).unwrap()),
             "verify6" => drop(verifier.verify_at(&level6_token, "xiaojun", time).unwrap()),
             "verifypmk6" => drop(verifier.verify_at(&pmk6_token, "xiaojun", time).unwrap()),
+            "verifynpm" | "verifynpmpmk" | "verifypy" => {
+                drop(verifier.verify_at(&sdk_token, "xiaojun", time).unwrap())
+            }
             other => panic!("unknown workload {other}"),
         }
     }
