@@ -22,7 +22,10 @@ fn main() {
     let pmk6_token = level6.mint(&pmk).unwrap();
     // Tokens minted by the official SDKs (benches/fixtures), by name.
     let fixture = |name: &str| -> String {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/fixtures/sdk_tokens.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/benches/fixtures/sdk_tokens.json"
+        );
         let doc: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let tokens = doc["tokens"].as_array().unwrap();
