@@ -4,7 +4,10 @@
 //! Tokens are built here by hand (flate2, base64, and an HMAC where a case needs a correct
 //! signature to reach a later check), never by the library under test.
 
+mod deflate_support;
+
 use base64::Engine as _;
+use deflate_support::BitWriter;
 use flate2::write::ZlibEncoder;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -90,36 +93,11 @@ fn assert_json_malformed(json: &[u8], layer: Layer) -> String {
 /// literal 0, then (length 258, distance 1) pairs, and a tail of literals. 13 bits per 258
 /// bytes, so 100 MB costs 630 KiB, without spending seconds compressing in a debug build.
 fn zero_bomb(n: usize) -> Vec<u8> {
-    struct Bits {
-        out: Vec<u8>,
-        acc: u64,
-        len: u32,
-    }
-    impl Bits {
-        /// Pushes `count` bits of `value`, least significant first (RFC 1951 §3.1.1).
-        fn push(&mut self, value: u64, count: u32) {
-            self.acc |= value << self.len;
-            self.len += count;
-            while self.len >= 8 {
-                self.out.push(self.acc as u8);
-                self.acc >>= 8;
-                self.len -= 8;
-            }
-        }
-        /// Pushes a Huffman code, most significant bit first.
-        fn code(&mut self, code: u64, count: u32) {
-            let reversed = (0..count).fold(0, |r, i| (r << 1) | ((code >> i) & 1));
-            self.push(reversed, count);
-        }
-    }
-    let mut bits = Bits {
-        out: vec![0x78, 0xda],
-        acc: 0,
-        len: 0,
-    };
-    bits.push(1, 1); // BFINAL
-    bits.push(1, 2); // BTYPE = fixed Huffman
-    let literal_zero = |b: &mut Bits| b.code(0b0011_0000, 8); // literal 0: codes 0x30.. (8 bits)
+    let mut bits = BitWriter::default();
+    bits.out.extend_from_slice(&[0x78, 0xda]);
+    bits.bits(1, 1); // BFINAL
+    bits.bits(1, 2); // BTYPE = fixed Huffman
+    let literal_zero = |b: &mut BitWriter| b.code(0b0011_0000, 8); // literal 0: codes 0x30.. (8 bits)
     let mut left = n;
     if left > 0 {
         literal_zero(&mut bits);
@@ -134,9 +112,7 @@ fn zero_bomb(n: usize) -> Vec<u8> {
         literal_zero(&mut bits);
     }
     bits.code(0, 7); // end of block (256)
-    if bits.len > 0 {
-        bits.push(0, 8 - bits.len);
-    }
+    bits.align();
     let mut out = bits.out;
     // Adler-32 of n zeros: a = 1, b = n.
     let adler = ((n % 65_521) as u32) << 16 | 1;

@@ -2,6 +2,9 @@
 //! (flate2 on zlib-rs) returns exactly `Ok(out)`: differential tests on streams from real
 //! compressors, hand-built streams that break one rule each, mutations and random bytes.
 
+mod deflate_support;
+
+use deflate_support::BitWriter;
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 use proptest::prelude::*;
 use usersig::zlib::{
@@ -53,6 +56,16 @@ fn accepted(z: &[u8], data: &[u8]) {
     assert!(fast.as_deref() == Some(data), "the fast path rejects");
 }
 
+/// [`accepted`] with `data` when `ok`, else [`rejected`].
+#[track_caller]
+fn accepted_iff(ok: bool, z: &[u8], data: &[u8]) {
+    if ok {
+        accepted(z, data);
+    } else {
+        rejected(z);
+    }
+}
+
 /// The reference rejects (so the fast path must have said `None`).
 #[track_caller]
 fn rejected(z: &[u8]) {
@@ -76,12 +89,10 @@ fn block_types(z: &[u8]) -> u8 {
 
 // ---- A deflate writer for hand-built streams (RFC 1951) ----
 
-/// Writes bits least significant first (§3.1.1).
+/// Writes deflate blocks (§3.2) bit by bit.
 #[derive(Default)]
 struct W {
-    out: Vec<u8>,
-    acc: u64,
-    n: u32,
+    w: BitWriter,
 }
 
 /// The canonical Huffman code of `sym` for the code lengths `lens` (§3.2.2): (code, length).
@@ -128,27 +139,13 @@ const CL_ORDER: [usize; 19] = [
 
 impl W {
     fn bits(&mut self, value: u64, n: u32) {
-        if n > 32 {
-            self.bits(value & 0xffff_ffff, 32);
-            self.bits(value >> 32, n - 32);
-            return;
-        }
-        assert!(value < 1u64 << n, "{value} in {n} bits");
-        self.acc |= value << self.n;
-        self.n += n;
-        while self.n >= 8 {
-            self.out.push(self.acc as u8);
-            self.acc >>= 8;
-            self.n -= 8;
-        }
+        self.w.bits(value, n);
     }
 
-    /// A Huffman code, most significant bit first (§3.1.1).
+    /// The code of `sym` in the canonical code of `lens`.
     fn code(&mut self, lens: &[u8], sym: usize) {
         let (code, len) = canonical(lens, sym);
-        for i in (0..len).rev() {
-            self.bits(u64::from((code >> i) & 1), 1);
-        }
+        self.w.code(u64::from(code), len);
     }
 
     fn header(&mut self, last: bool, btype: u64) {
@@ -156,19 +153,13 @@ impl W {
         self.bits(btype, 2);
     }
 
-    fn align(&mut self) {
-        if self.n > 0 {
-            self.bits(0, 8 - self.n);
-        }
-    }
-
     fn stored(&mut self, last: bool, data: &[u8]) {
         self.header(last, 0);
-        self.align();
+        self.w.align();
         let len = data.len() as u16;
-        self.out.extend_from_slice(&len.to_le_bytes());
-        self.out.extend_from_slice(&(!len).to_le_bytes());
-        self.out.extend_from_slice(data);
+        self.w.out.extend_from_slice(&len.to_le_bytes());
+        self.w.out.extend_from_slice(&(!len).to_le_bytes());
+        self.w.out.extend_from_slice(data);
     }
 
     /// A fixed-code literal.
@@ -239,9 +230,9 @@ impl W {
 
     /// The zlib stream: header, these blocks, the Adler-32 of `data`.
     fn zlib(mut self, data: &[u8]) -> Vec<u8> {
-        self.align();
+        self.w.align();
         let mut z = vec![0x78, 0x9c];
-        z.extend_from_slice(&self.out);
+        z.extend_from_slice(&self.w.out);
         z.extend_from_slice(&adler32(data));
         z
     }
@@ -408,11 +399,7 @@ fn distances_reach_back_at_most_to_the_start() {
         w.pair(&lit, &FIXED_DIST, (257, 0, 0), ((back - 1) as usize, 0, 0));
         w.fixed_end();
         let z = w.zlib(b"ababa");
-        if ok {
-            accepted(&z, b"ababa");
-        } else {
-            rejected(&z);
-        }
+        accepted_iff(ok, &z, b"ababa");
     }
 }
 
@@ -579,11 +566,7 @@ fn distance_codes_that_are_empty_or_single() {
         w.bits(bit, 1);
         w.code(&lit, 256);
         let z = w.zlib(b"ababa");
-        if ok {
-            accepted(&z, b"ababa");
-        } else {
-            rejected(&z);
-        }
+        accepted_iff(ok, &z, b"ababa");
     }
     // Incomplete otherwise, and over-subscribed.
     for dist in [&[2u8, 2][..], &[1, 2], &[1, 1, 1]] {
@@ -617,11 +600,7 @@ fn too_many_length_or_distance_codes() {
         w.code(&lit, 97);
         w.code(&lit, 256);
         let z = w.zlib(b"a");
-        if ok {
-            accepted(&z, b"a");
-        } else {
-            rejected(&z);
-        }
+        accepted_iff(ok, &z, b"a");
     }
 }
 
