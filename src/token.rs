@@ -226,16 +226,25 @@ pub(crate) fn decode_outer_on_stack<'b>(
     limits: &Limits,
     stack: &'b mut [u8],
 ) -> Result<Cow<'b, [u8]>, Malformed> {
-    if let Some(text) = fast_text(token, limits) {
-        if let Some(buf) = stack.get_mut(..text.len()) {
-            if let Some(bytes) = decode_fast_into(text, buf) {
-                return Ok(Cow::Borrowed(bytes));
-            }
-        }
-    }
+    // The one-pass decoder into the stack; into a Vec only when the token does not fit there.
+    // Once it has refused a token, the general decoder decides, without a second attempt.
+    let too_big_for_stack = match fast_text(token, limits) {
+        Some(text) => match stack.get_mut(..text.len()) {
+            Some(buf) => match decode_fast_into(text, buf) {
+                Some(bytes) => return Ok(Cow::Borrowed(bytes)),
+                None => false,
+            },
+            None => true,
+        },
+        None => false,
+    };
     let token = std::str::from_utf8(token)
         .map_err(|e| Malformed::new(Layer::Encoding, format!("token is not UTF-8 text: {e}")))?;
-    decode_outer_any(token, limits).map(Cow::Owned)
+    if too_big_for_stack {
+        decode_outer_any(token, limits).map(Cow::Owned)
+    } else {
+        decode_outer(token, limits).map(|(bytes, _)| Cow::Owned(bytes))
+    }
 }
 
 /// Undoes SPEC §4.2, accepting plain base64, stripped padding and whitespace (SPEC §4.3).
