@@ -45,6 +45,9 @@ fn main() {
             "mint1" => level1.mint_into(&plain, &mut out).unwrap(),
             "mint6" => level6.mint_into(&plain, &mut out).unwrap(),
             "pmk" => stored.mint_into(&pmk, &mut out).unwrap(),
+            // The convenience API: one `String` allocated per token.
+            "mintstring" => drop(std::hint::black_box(stored.mint(&plain).unwrap())),
+            "pmkstring" => drop(std::hint::black_box(stored.mint(&pmk).unwrap())),
             "verify" => drop(verifier.verify_at(&stored_token, "xiaojun", time).unwrap()),
             "verify1" => drop(verifier.verify_at(&level1_token, "xiaojun", time).unwrap()),
             "verify6" => drop(verifier.verify_at(&level6_token, "xiaojun", time).unwrap()),

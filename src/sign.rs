@@ -302,25 +302,42 @@ impl Signer {
                     &mut scratch.pmk,
                 )?;
                 check_len("userbuf", scratch.pmk.len())?;
-                base64_simd::STANDARD.encode_append(&scratch.pmk, &mut scratch.userbuf_b64);
+                let pmk_len = scratch.pmk.len();
+                let b64 = &mut scratch.userbuf_b64;
+                let len = token::with_zero_slack(&mut scratch.pmk, 0, |input| {
+                    base64_simd::STANDARD_NO_PAD.encode_append(input, b64);
+                });
+                b64.truncate(len);
+                b64.extend(std::iter::repeat_n('=', (3 - pmk_len % 3) % 3));
                 true
             }
         };
         let userbuf_b64 = has_userbuf.then_some(scratch.userbuf_b64.as_str());
 
-        // Each number formatted once, for both the signature and the document.
-        let (mut time_buf, mut expire_buf) = (itoa::Buffer::new(), itoa::Buffer::new());
+        // Each number formatted once, for both the signature and the document, and not again
+        // while it stays the same: a busy server mints many tokens in each second, most with
+        // the same lifetime.
         let content = Content {
             identifier,
             sdkappid: &self.sdkappid_text,
-            time: time_buf.format(time),
-            expire: expire_buf.format(expire),
+            time: scratch.time.format(time),
+            expire: scratch.expire.format(expire),
             userbuf_b64,
         };
         let digest = self.mac.tag(&content);
-        // 32 bytes are always 44 characters of padded base64, so this fits.
-        let mut sig = [0u8; 44];
-        let sig_b64 = base64_simd::STANDARD.encode(&digest, base64_simd::Out::from_slice(&mut sig));
+        // 32 bytes are 43 characters and one `=` of padded base64. Encoded as 34 bytes, two
+        // zeros after the digest, so that base64-simd takes them in its vector loop whole
+        // (see `token::with_zero_slack`); the zeros only reach the characters after the 43rd.
+        let mut input = [0u8; 34];
+        if let Some(head) = input.get_mut(..32) {
+            head.copy_from_slice(&digest);
+        }
+        let mut sig = [0u8; 48];
+        let _ = base64_simd::STANDARD_NO_PAD.encode(&input, base64_simd::Out::from_slice(&mut sig));
+        if let Some(pad) = sig.get_mut(43) {
+            *pad = b'=';
+        }
+        let sig_b64 = sig.get(..44).unwrap_or_default();
 
         let doc = OutDoc { content, sig_b64 };
         // SPEC §7: never mint what §5 would refuse. Only identifiers or userbufs of many KiB
@@ -347,7 +364,7 @@ impl Signer {
             check_document(scratch.json.len())?;
             token::compress(&scratch.json, self.compression, &mut scratch.compressed);
         }
-        token::encode_outer(&scratch.compressed, out);
+        token::encode_outer_vec(&mut scratch.compressed, out);
         if out.len() > limits.max_token_bytes {
             return Err(SignError::TooLong {
                 what: "token",
@@ -366,6 +383,26 @@ struct Scratch {
     userbuf_b64: String,
     json: Vec<u8>,
     compressed: Vec<u8>,
+    time: Decimal,
+    expire: Decimal,
+}
+
+/// A number's decimal text, kept with the number until another one is formatted.
+#[derive(Default)]
+struct Decimal {
+    value: Option<u64>,
+    text: String,
+}
+
+impl Decimal {
+    fn format(&mut self, value: u64) -> &str {
+        if self.value != Some(value) {
+            self.text.clear();
+            self.text.push_str(itoa::Buffer::new().format(value));
+            self.value = Some(value);
+        }
+        &self.text
+    }
 }
 
 impl Scratch {
@@ -460,4 +497,31 @@ pub fn check_user_id(identifier: &str) -> Result<(), UserIdProblem> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_decimal_follows_every_change_of_its_number() {
+        let mut decimal = Decimal::default();
+        for value in [0, 0, 7, 86400, 86400, 7, u64::MAX, 10, 1_569_910_200, 0] {
+            assert_eq!(decimal.format(value), value.to_string());
+        }
+    }
+
+    #[test]
+    fn tokens_minted_in_turn_on_one_thread_carry_their_own_numbers() {
+        // The kept `time` and `expire` texts must never leak from one token into the next.
+        let signer = Signer::new(crate::DEMO_SDKAPPID, crate::DEMO_KEY).unwrap();
+        let verifier = crate::Verifier::new(crate::DEMO_SDKAPPID, crate::DEMO_KEY).unwrap();
+        let mut out = String::new();
+        for (time, expire) in [(1000, 60), (1000, 61), (1001, 61), (1000, 60), (5, 86400)] {
+            let mint = Mint::new("xiaojun").time(time).expire_secs(expire);
+            signer.mint_into(&mint, &mut out).unwrap();
+            let claims = verifier.verify_at(&out, "xiaojun", time).unwrap();
+            assert_eq!((claims.time, claims.expire), (time, expire));
+        }
+    }
 }

@@ -144,23 +144,83 @@ pub(crate) fn compress(json: &[u8], compression: Compression, out: &mut Vec<u8>)
 
 /// Appends the outer encoding of SPEC §4.2 to `out`: base64 with `+/=` written as `*-_`.
 pub(crate) fn encode_outer(bytes: &[u8], out: &mut String) {
-    // SIMD base64 into the String's own buffer (its exact padded length reserved once), then
-    // the two alphabet changes in one vectorizable pass, then the `_` padding.
+    encode_outer_vec(&mut bytes.to_vec(), out);
+}
+
+/// [`encode_outer`] for bytes in a `Vec`, which is lent for the zero slack that keeps the
+/// whole encoding in base64-simd's vector loop (see [`with_zero_slack`]); it is given back
+/// as it came.
+pub(crate) fn encode_outer_vec(bytes: &mut Vec<u8>, out: &mut String) {
     let start = out.len();
     let mut text = std::mem::take(out).into_bytes();
-    text.reserve(bytes.len().div_ceil(3) * 4);
-    base64_simd::STANDARD_NO_PAD.encode_append(bytes, &mut text);
-    for b in text.get_mut(start..).unwrap_or_default() {
-        // Branch-free, so the tail after the vectorized body does not mispredict on the
-        // (random) positions of `+` and `/`: each differs from its replacement in one bit,
-        // `+` (0x2b) from `*` (0x2a) in bit 0, `/` (0x2f) from `-` (0x2d) in bit 1.
-        let c = *b;
-        *b = c ^ u8::from(c == b'+') ^ (u8::from(c == b'/') << 1);
+    // At least 24 more input bytes give at least 32 more characters, so the alphabet pass
+    // below runs over whole 32-byte chunks, with no scalar tail either.
+    let len = with_zero_slack(bytes, 24, |input| {
+        base64_simd::STANDARD_NO_PAD.encode_append(input, &mut text);
+    });
+    let body = text.get_mut(start..).unwrap_or_default();
+    let covered = len.div_ceil(32).saturating_mul(32).min(body.len());
+    let mut chunks = body
+        .get_mut(..covered)
+        .unwrap_or_default()
+        .chunks_exact_mut(32);
+    for chunk in &mut chunks {
+        chunk.iter_mut().for_each(to_url_alphabet);
     }
+    // Empty, given the slack; kept so the text is right whatever base64-simd wrote.
+    chunks.into_remainder().iter_mut().for_each(to_url_alphabet);
+    text.truncate(start + len);
     text.extend(std::iter::repeat_n(b'_', (3 - bytes.len() % 3) % 3));
     // Base64 output is ASCII, so this cannot fail; if it somehow did, `out` stays empty and
     // the token is rejected by every verifier rather than corrupted.
     *out = String::from_utf8(text).unwrap_or_default();
+}
+
+/// The base64 text of `bytes` (either alphabet, no padding) by `encode`, with zero bytes
+/// appended to `bytes` while it runs and removed after. Returns the length of the wanted
+/// text, `⌈4·len/3⌉`, at the start of what `encode` wrote for the longer input.
+///
+/// Why: base64-simd encodes in vectors of 24 input bytes after a 6-byte scalar prologue,
+/// leaving what is left of `6 + 24k + 4` bytes to a scalar loop that costs as much as the
+/// vector part for a token. Grown to that shape (plus `extra`), the input goes through the
+/// vector loop whole. It changes nothing in the wanted text: base64 encodes each 3-byte
+/// group on its own, and a final partial group of 1 or 2 bytes reads only the top 4 or 2
+/// bits of the byte after it, which is 0 here as it is in padded encoding.
+pub(crate) fn with_zero_slack(
+    bytes: &mut Vec<u8>,
+    extra: usize,
+    encode: impl FnOnce(&[u8]),
+) -> usize {
+    let len = bytes.len();
+    // At least one zero byte, then up to the next `6 + 24k + 4`.
+    let grown = len.saturating_add(extra.max(1));
+    let vector_shape = grown
+        .saturating_sub(10)
+        .div_ceil(24)
+        .saturating_mul(24)
+        .saturating_add(10);
+    // A fixed-size run of zeros (inline stores, no `memset` call), of which `encode` sees
+    // what the shape needs: at most `extra` + 24 bytes.
+    bytes.extend_from_slice(&[0; SLACK]);
+    encode(
+        bytes
+            .get(..vector_shape.max(grown).min(len + SLACK))
+            .unwrap_or_default(),
+    );
+    bytes.truncate(len);
+    len.saturating_mul(4).div_ceil(3)
+}
+
+/// The zero bytes [`with_zero_slack`] appends; enough for an `extra` of up to 40.
+const SLACK: usize = 64;
+
+/// `+` to `*` and `/` to `-`, branch-free so that it vectorizes: each differs from its
+/// replacement in one bit, `+` (0x2b) from `*` (0x2a) in bit 0, `/` (0x2f) from `-` (0x2d)
+/// in bit 1.
+#[inline(always)]
+fn to_url_alphabet(b: &mut u8) {
+    let c = *b;
+    *b = c ^ u8::from(c == b'+') ^ (u8::from(c == b'/') << 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -739,6 +799,63 @@ mod tests {
                 let mut stack = vec![0u8; size];
                 let on_stack = decode_outer_on_stack(text.as_bytes(), &limits, &mut stack);
                 assert_eq!(on_stack.map(Cow::into_owned), any, "{text} {size}");
+            }
+        }
+    }
+
+    /// The reference for the outer text: the `base64` crate with SPEC §4.2's alphabet.
+    fn outer_reference(bytes: &[u8]) -> String {
+        let alphabet = alphabet::Alphabet::new(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-",
+        )
+        .unwrap();
+        let engine = GeneralPurpose::new(&alphabet, GeneralPurposeConfig::new());
+        engine.encode(bytes).replace('=', "_")
+    }
+
+    #[test]
+    fn zero_slack_changes_neither_the_text_nor_the_input() {
+        // Every length through several vector-loop shapes, every `extra` the callers use and
+        // more, with input bytes that set every bit the slack could disturb.
+        for len in 0..=300usize {
+            let bytes: Vec<u8> = (0..len).map(|i| 0xff ^ (i * 29) as u8).collect();
+            for extra in [0usize, 1, 2, 23, 24, 25, 40] {
+                let mut input = bytes.clone();
+                let mut text = b"kept:".to_vec();
+                let mut seen = 0;
+                let n = with_zero_slack(&mut input, extra, |grown| {
+                    seen = grown.len();
+                    base64_simd::STANDARD_NO_PAD.encode_append(grown, &mut text);
+                });
+                assert_eq!(input, bytes, "input given back, {len} {extra}");
+                assert!(
+                    seen > len && seen >= len + extra.min(40),
+                    "{len} {extra}: {seen}"
+                );
+                let wanted = base64::engine::general_purpose::STANDARD_NO_PAD.encode(&bytes);
+                assert_eq!(n, wanted.len(), "{len} {extra}");
+                assert_eq!(&text[..5], b"kept:");
+                assert_eq!(&text[5..5 + n], wanted.as_bytes(), "{len} {extra}");
+            }
+        }
+    }
+
+    #[test]
+    fn outer_encoding_equals_the_reference_at_every_length() {
+        for len in 0..=400usize {
+            // Runs of 0xfb/0xff bytes put `+` and `/` at every position.
+            let bytes: Vec<u8> = (0..len)
+                .map(|i| [0xfb, 0xff, 0xbf, (i * 7) as u8][i % 4])
+                .collect();
+            for prefix in ["", "abc"] {
+                let mut out = prefix.to_owned();
+                encode_outer(&bytes, &mut out);
+                assert_eq!(out, format!("{prefix}{}", outer_reference(&bytes)), "{len}");
+                let mut vec = bytes.clone();
+                let mut out = prefix.to_owned();
+                encode_outer_vec(&mut vec, &mut out);
+                assert_eq!(out, format!("{prefix}{}", outer_reference(&bytes)), "{len}");
+                assert_eq!(vec, bytes);
             }
         }
     }
