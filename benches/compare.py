@@ -106,6 +106,8 @@ def usersig():
         "gen_level1": r["gen_compressed_ns"],
         "gen_level6": r["gen_level6_ns"],
         "gen_pmk": r["gen_pmk_ns"],
+        "gen_string": r["gen_string_ns"],
+        "gen_pmk_string": r["gen_pmk_string_ns"],
         "verify": r["verify_ns"],
         "verify_level6": r["verify_compressed_ns"],
     }

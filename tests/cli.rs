@@ -324,6 +324,8 @@ fn bench_json_has_the_documented_keys() {
         "gen_compressed_ns",
         "gen_level6_ns",
         "gen_pmk_ns",
+        "gen_string_ns",
+        "gen_pmk_string_ns",
         "verify_ns",
         "verify_compressed_ns",
         "total_ops_per_s",
