@@ -1,8 +1,8 @@
 //! `usersig bench`: an in-process throughput report in the spirit of `openssl speed`.
 //!
-//! Each operation runs in batches for its share of `--seconds`; the figure reported is the
-//! median batch's nanoseconds per operation, which shrugs off the odd preemption. The
-//! multi-thread figure runs a mint + verify mix on every thread at once.
+//! The operations run in batches of ~2 ms, taking turns, for `--seconds` in all; the figure
+//! reported for each is its median batch's nanoseconds per operation, which shrugs off the
+//! odd preemption. The multi-thread figure runs a mint + verify mix on every thread at once.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -132,10 +132,11 @@ pub(crate) fn run(args: BenchArgs) -> Result<(), UsageError> {
     ];
 
     let share = Duration::from_secs_f64(args.seconds / ops.len() as f64);
+    let budget = Duration::from_secs_f64(args.seconds);
     let mut report = Map::new();
     let mut rows = Vec::new();
-    for (key, label, op) in ops.iter_mut() {
-        let ns = median_ns_per_op(op.as_mut(), share);
+    let medians = interleaved_medians(&mut ops, budget);
+    for ((key, label, _), ns) in ops.iter().zip(medians) {
         report.insert((*key).into(), json!(round1(ns)));
         rows.push((*label, ns));
     }
@@ -182,9 +183,34 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-/// Runs `op` in batches sized to ~2 ms for `budget`, returning the median batch's ns/op.
-fn median_ns_per_op(op: &mut dyn FnMut(), budget: Duration) -> f64 {
-    // Calibrate: how many calls take about 2 ms.
+/// Each operation's median ns/op over batches of ~2 ms, the operations taking turns batch by
+/// batch for `budget` (at least 5 batches each). Taking turns matters on a shared machine:
+/// a noisy spell lasting seconds then slows every operation alike, instead of the one whose
+/// time slice it fell in, so the figures of one run stay comparable with each other.
+fn interleaved_medians(ops: &mut [Op<'_>], budget: Duration) -> Vec<f64> {
+    let batches: Vec<u64> = ops.iter_mut().map(|(_, _, op)| batch_size(op)).collect();
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); ops.len()];
+    let deadline = Instant::now() + budget;
+    while Instant::now() < deadline || samples.iter().any(|s| s.len() < 5) {
+        for (((_, _, op), &batch), samples) in ops.iter_mut().zip(&batches).zip(&mut samples) {
+            let start = Instant::now();
+            for _ in 0..batch {
+                op();
+            }
+            samples.push(start.elapsed().as_nanos() as f64 / batch as f64);
+        }
+    }
+    samples
+        .into_iter()
+        .map(|mut s| {
+            s.sort_by(f64::total_cmp);
+            s.get(s.len() / 2).copied().unwrap_or(f64::NAN)
+        })
+        .collect()
+}
+
+/// How many calls of `op` take about 2 ms.
+fn batch_size(op: &mut dyn FnMut()) -> u64 {
     let mut batch = 1u64;
     loop {
         let start = Instant::now();
@@ -192,21 +218,10 @@ fn median_ns_per_op(op: &mut dyn FnMut(), budget: Duration) -> f64 {
             op();
         }
         if start.elapsed() >= Duration::from_millis(2) || batch >= 1 << 24 {
-            break;
+            return batch;
         }
         batch *= 2;
     }
-    let mut samples = Vec::new();
-    let deadline = Instant::now() + budget;
-    while Instant::now() < deadline || samples.len() < 5 {
-        let start = Instant::now();
-        for _ in 0..batch {
-            op();
-        }
-        samples.push(start.elapsed().as_nanos() as f64 / batch as f64);
-    }
-    samples.sort_by(f64::total_cmp);
-    samples.get(samples.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// Total operations completed by `threads` threads in `budget`, each alternating mint and
