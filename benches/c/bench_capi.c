@@ -1,4 +1,5 @@
-/* Times the C ABI in the same shape as `usersig bench`: median ns/op over ~2 ms batches.
+/* Times the C ABI in the same shape as `usersig bench`: median ns/op over ~2 ms batches,
+ * the operations taking turns.
  * Prints one JSON object; benches/compare.py runs it beside `usersig bench --json` and
  * reports the C ABI's overhead over the Rust API. Build: see benches/compare.sh. */
 #include <stdint.h>
@@ -57,24 +58,41 @@ static void op_verify6(void) {
     sink = usersig_verify_at(verifier, level6_token, level6_len, LIT("xiaojun"), T0, NULL, &c, NULL, 0);
 }
 
-static double median_ns(void (*op)(void), double seconds) {
+/* How many calls of `op` take about 2 ms. */
+static long batch_size(void (*op)(void)) {
     long batch = 1;
     for (;;) {
         double t = now_ns();
         for (long i = 0; i < batch; i++) op();
-        if (now_ns() - t > 2e6 || batch > (1L << 24)) break;
+        if (now_ns() - t > 2e6 || batch > (1L << 24)) return batch;
         batch *= 2;
     }
-    static double samples[100000];
+}
+
+#define NOPS 6
+#define MAX_SAMPLES 20000
+
+/* Each operation's median ns/op over ~2 ms batches, the operations taking turns batch by
+ * batch for `seconds` in all (at least 5 batches each), as `usersig bench` does: a noisy
+ * spell on a shared machine then slows them all alike. */
+static void interleaved_medians(void (*const ops[NOPS])(void), double seconds, double medians[NOPS]) {
+    static double samples[NOPS][MAX_SAMPLES];
+    long batches[NOPS];
     size_t n = 0;
+    for (int k = 0; k < NOPS; k++) batches[k] = batch_size(ops[k]);
     double end = now_ns() + seconds * 1e9;
-    while ((now_ns() < end || n < 5) && n < sizeof samples / sizeof *samples) {
-        double t = now_ns();
-        for (long i = 0; i < batch; i++) op();
-        samples[n++] = (now_ns() - t) / (double)batch;
+    while ((now_ns() < end || n < 5) && n < MAX_SAMPLES) {
+        for (int k = 0; k < NOPS; k++) {
+            double t = now_ns();
+            for (long i = 0; i < batches[k]; i++) ops[k]();
+            samples[k][n] = (now_ns() - t) / (double)batches[k];
+        }
+        n++;
     }
-    qsort(samples, n, sizeof *samples, cmp);
-    return samples[n / 2];
+    for (int k = 0; k < NOPS; k++) {
+        qsort(samples[k], n, sizeof samples[k][0], cmp);
+        medians[k] = samples[k][n / 2];
+    }
 }
 
 /* `bench_capi OP N` runs one operation N times without timing, for instruction counts under
@@ -109,11 +127,13 @@ int main(int argc, char **argv) {
     op_verify();
     if (sink != USERSIG_OK) return 1;
     if (argc == 3) return count_mode(argv[1], atol(argv[2]));
+    /* `seconds` per operation, as before, now spent in turns. */
+    void (*const ops[NOPS])(void) = {op_sign, op_sign1, op_sign6, op_pmk, op_verify, op_verify6};
+    double m[NOPS];
+    interleaved_medians(ops, seconds * NOPS, m);
     printf("{\"gen_ns\":%.1f,\"gen_compressed_ns\":%.1f,\"gen_level6_ns\":%.1f,\"gen_pmk_ns\":%.1f,"
            "\"verify_ns\":%.1f,\"verify_compressed_ns\":%.1f}\n",
-           median_ns(op_sign, seconds), median_ns(op_sign1, seconds), median_ns(op_sign6, seconds),
-           median_ns(op_pmk, seconds),
-           median_ns(op_verify, seconds), median_ns(op_verify6, seconds));
+           m[0], m[1], m[2], m[3], m[4], m[5]);
     usersig_signer_free(stored);
     usersig_signer_free(level1);
     usersig_signer_free(level6);
