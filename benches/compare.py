@@ -106,10 +106,14 @@ def usersig():
         "gen_level1": r["gen_compressed_ns"],
         "gen_level6": r["gen_level6_ns"],
         "gen_pmk": r["gen_pmk_ns"],
+        "gen_pmk_str": r["gen_pmk_str_ns"],
         "gen_string": r["gen_string_ns"],
         "gen_pmk_string": r["gen_pmk_string_ns"],
         "verify": r["verify_ns"],
         "verify_level6": r["verify_compressed_ns"],
+        "verify_npm": r["verify_npm_ns"],
+        "verify_npm_pmk": r["verify_npm_pmk_ns"],
+        "verify_python": r["verify_python_ns"],
     }
 
 
@@ -120,7 +124,10 @@ def capi():
     r = json.loads(out.stdout)
     return {"gen": r["gen_ns"], "gen_level1": r["gen_compressed_ns"],
             "gen_level6": r["gen_level6_ns"], "gen_pmk": r["gen_pmk_ns"],
-            "verify": r["verify_ns"], "verify_level6": r["verify_compressed_ns"]}
+            "gen_pmk_str": r["gen_pmk_str_ns"],
+            "verify": r["verify_ns"], "verify_level6": r["verify_compressed_ns"],
+            "verify_npm": r["verify_npm_ns"], "verify_npm_pmk": r["verify_npm_pmk_ns"],
+            "verify_python": r["verify_python_ns"]}
 
 
 def machine():

@@ -14,7 +14,8 @@ per_op() { echo $(( ($("$@" $((N + 1))) - $("$@" 1)) / N )); }
 printf '%-30s %12s %12s %9s\n' operation "Rust instr" "C ABI instr" overhead
 for pair in "mint:stored sign mint" "mint:pmk pmk pmk" "mint:level1 sign1 mint1" \
             "mint:level6 sign6 mint6" \
-            "verify:stored verify verify" "verify:level6 verify6 verify6"; do
+            "verify:stored verify verify" "verify:level6 verify6 verify6" \
+            "verify:npm verifynpm verifynpm" "verify:npm-pmk verifynpmpmk verifynpmpmk"; do
   set -- $pair
   c=$(per_op ir target/bench_capi "$2")
   r=$(per_op ir target/release/examples/hot_loop "$3")

@@ -3,8 +3,9 @@
 //! Python and npm SDKs (benches/fixtures/sdk_tokens.json), and inspect.
 //!
 //! `cargo bench --bench usersig`. The C ABI is timed from C, as its users call it:
-//! `benches/c/bench_capi.c` (same batches and medians, run by `benches/compare.sh` beside
-//! `usersig bench`), and its overhead counted in instructions by `benches/instructions.sh`.
+//! `benches/c/bench_capi.c` (the same operations, the SDK fixtures included, in the same
+//! batches and medians; run by `benches/compare.sh` beside `usersig bench`), and its overhead
+//! counted in instructions by `benches/instructions.sh`.
 
 use std::hint::black_box;
 

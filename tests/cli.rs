@@ -326,8 +326,13 @@ fn bench_json_has_the_documented_keys() {
         "gen_pmk_ns",
         "gen_string_ns",
         "gen_pmk_string_ns",
+        "gen_pmk_str_ns",
         "verify_ns",
         "verify_compressed_ns",
+        "verify_npm_ns",
+        "verify_npm_pmk_ns",
+        "verify_python_ns",
+        "inspect_ns",
         "total_ops_per_s",
     ] {
         let ns = v[key].as_f64().unwrap_or_else(|| panic!("{key} in {v}"));

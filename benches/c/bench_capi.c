@@ -19,6 +19,9 @@ static usersig_verifier *verifier;
 static char out[USERSIG_MAX_TOKEN_LEN + 1], stored_token[USERSIG_MAX_TOKEN_LEN + 1],
     level6_token[USERSIG_MAX_TOKEN_LEN + 1];
 static size_t stored_len, level6_len;
+/* Tokens minted by the official SDKs (benches/fixtures/sdk_tokens.json), by fixture name. */
+static char npm_token[USERSIG_MAX_TOKEN_LEN + 1], npm_pmk_token[USERSIG_MAX_TOKEN_LEN + 1],
+    python_token[USERSIG_MAX_TOKEN_LEN + 1];
 static volatile int sink;
 
 static double now_ns(void) {
@@ -49,6 +52,22 @@ static void op_pmk(void) {
     sink = usersig_sign_pmk_at(stored, LIT("xiaojun"), USERSIG_DEFAULT_EXPIRE_SECS, T0, 10000,
                                USERSIG_PRIV_ALL, out, sizeof out, &n);
 }
+static void op_pmk_str(void) {
+    size_t n;
+    sink = usersig_sign_pmk_str_at(stored, LIT("xiaojun"), USERSIG_DEFAULT_EXPIRE_SECS, T0,
+                                   LIT("1000000040"), USERSIG_PRIV_ALL, out, sizeof out, &n);
+}
+static void verify_token(const char *token) {
+    usersig_claims c;
+    sink = usersig_verify_at(verifier, token, strlen(token), LIT("xiaojun"), T0, NULL, &c, NULL, 0);
+}
+static void op_verify_npm(void) { verify_token(npm_token); }
+static void op_verify_npm_pmk(void) { verify_token(npm_pmk_token); }
+static void op_verify_python(void) { verify_token(python_token); }
+static void op_inspect(void) {
+    size_t n;
+    sink = usersig_inspect_at(level6_token, level6_len, T0, out, sizeof out, &n);
+}
 static void op_verify(void) {
     usersig_claims c;
     sink = usersig_verify_at(verifier, stored_token, stored_len, LIT("xiaojun"), T0, NULL, &c, NULL, 0);
@@ -69,7 +88,7 @@ static long batch_size(void (*op)(void)) {
     }
 }
 
-#define NOPS 6
+#define NOPS 11
 #define MAX_SAMPLES 20000
 
 /* Each operation's median ns/op over ~2 ms batches, the operations taking turns batch by
@@ -95,12 +114,43 @@ static void interleaved_medians(void (*const ops[NOPS])(void), double seconds, d
     }
 }
 
+/* Copies the token of fixture `name` from the JSON text `doc` into `dst` (capacity `cap`);
+ * 0 on success. The file is ours and regular: `"name": "...",` then `"token": "..."`. */
+static int fixture(const char *doc, const char *name, char *dst, size_t cap) {
+    char key[64];
+    snprintf(key, sizeof key, "\"name\": \"%s\"", name);
+    const char *at = strstr(doc, key);
+    if (!at) return 1;
+    at = strstr(at, "\"token\": \"");
+    if (!at) return 1;
+    at += strlen("\"token\": \"");
+    const char *end = strchr(at, '"');
+    if (!end || (size_t)(end - at) >= cap) return 1;
+    memcpy(dst, at, (size_t)(end - at));
+    dst[end - at] = 0;
+    return 0;
+}
+
+static int load_fixtures(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return 1;
+    static char doc[1 << 16];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    fclose(f);
+    doc[n] = 0;
+    return fixture(doc, "npm_plain", npm_token, sizeof npm_token) ||
+           fixture(doc, "npm_pmk_room", npm_pmk_token, sizeof npm_pmk_token) ||
+           fixture(doc, "python_plain", python_token, sizeof python_token);
+}
+
 /* `bench_capi OP N` runs one operation N times without timing, for instruction counts under
  * `valgrind --tool=callgrind` (repeatable where wall-clock time on a shared VM is not). */
 static int count_mode(const char *name, long n) {
     static const struct { const char *name; void (*op)(void); } ops[] = {
         {"sign", op_sign}, {"sign1", op_sign1}, {"sign6", op_sign6}, {"pmk", op_pmk},
-        {"verify", op_verify}, {"verify6", op_verify6},
+        {"pmkstr", op_pmk_str}, {"verify", op_verify}, {"verify6", op_verify6},
+        {"verifynpm", op_verify_npm}, {"verifynpmpmk", op_verify_npm_pmk},
+        {"verifypy", op_verify_python}, {"inspect", op_inspect},
     };
     for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
         if (strcmp(ops[i].name, name) == 0) {
@@ -124,16 +174,33 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_capi: set-up failed\n");
         return 1;
     }
-    op_verify();
-    if (sink != USERSIG_OK) return 1;
+    /* Run from the repository's root, as benches/compare.sh and instructions.sh do. */
+    const char *fixtures = getenv("USERSIG_BENCH_FIXTURES");
+    if (load_fixtures(fixtures ? fixtures : "benches/fixtures/sdk_tokens.json")) {
+        fprintf(stderr, "bench_capi: cannot read the SDK fixtures (benches/fixtures/sdk_tokens.json)\n");
+        return 1;
+    }
+    void (*const checks[])(void) = {op_verify, op_verify_npm, op_verify_npm_pmk, op_verify_python,
+                                    op_inspect, op_pmk_str};
+    for (size_t i = 0; i < sizeof checks / sizeof *checks; i++) {
+        checks[i]();
+        if (sink != USERSIG_OK) {
+            fprintf(stderr, "bench_capi: check %zu failed with %d\n", i, sink);
+            return 1;
+        }
+    }
     if (argc == 3) return count_mode(argv[1], atol(argv[2]));
     /* `seconds` per operation, as before, now spent in turns. */
-    void (*const ops[NOPS])(void) = {op_sign, op_sign1, op_sign6, op_pmk, op_verify, op_verify6};
+    void (*const ops[NOPS])(void) = {op_sign, op_sign1, op_sign6, op_pmk, op_pmk_str, op_verify,
+                                     op_verify6, op_verify_npm, op_verify_npm_pmk,
+                                     op_verify_python, op_inspect};
     double m[NOPS];
     interleaved_medians(ops, seconds * NOPS, m);
     printf("{\"gen_ns\":%.1f,\"gen_compressed_ns\":%.1f,\"gen_level6_ns\":%.1f,\"gen_pmk_ns\":%.1f,"
-           "\"verify_ns\":%.1f,\"verify_compressed_ns\":%.1f}\n",
-           m[0], m[1], m[2], m[3], m[4], m[5]);
+           "\"gen_pmk_str_ns\":%.1f,\"verify_ns\":%.1f,\"verify_compressed_ns\":%.1f,"
+           "\"verify_npm_ns\":%.1f,\"verify_npm_pmk_ns\":%.1f,\"verify_python_ns\":%.1f,"
+           "\"inspect_ns\":%.1f}\n",
+           m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], m[10]);
     usersig_signer_free(stored);
     usersig_signer_free(level1);
     usersig_signer_free(level6);

@@ -49,6 +49,15 @@ pub(crate) fn run(args: BenchArgs) -> Result<(), UsageError> {
     let verifier = Verifier::new(DEMO_SDKAPPID, DEMO_KEY).map_err(|e| bench_err(&e))?;
     let plain = Mint::new("xiaojun").time(TIME);
     let pmk = plain.private_map_key(Room::Numeric(10000), Privileges::ALL);
+    let pmk_str = plain.private_map_key(Room::Str("1000000040"), Privileges::ALL);
+    let [npm_token, npm_pmk_token, python_token] =
+        ["npm_plain", "npm_pmk_room", "python_plain"].map(sdk_token);
+    // Timing a refusal would be no figure at all.
+    for token in [&npm_token, &npm_pmk_token, &python_token] {
+        verifier
+            .verify_at(token, "xiaojun", TIME)
+            .map_err(|e| bench_err(&e))?;
+    }
     let default_token = signer.mint(&plain).map_err(|e| bench_err(&e))?;
     let level6_token = level6.mint(&plain).map_err(|e| bench_err(&e))?;
     let fast_token = fast.mint(&plain).map_err(|e| bench_err(&e))?;
@@ -56,8 +65,15 @@ pub(crate) fn run(args: BenchArgs) -> Result<(), UsageError> {
     // Minting writes into a reused `String` (`Signer::mint_into`, the buffer API that
     // allocates nothing once warm), except where a key says `string`: `Signer::mint`, which
     // allocates the `String` it returns.
-    let mut outs: [String; 5] = Default::default();
-    let [out_default, out_stored, out_fast, out_level6, out_pmk] = &mut outs;
+    let mut outs: [String; 6] = Default::default();
+    let [
+        out_default,
+        out_stored,
+        out_fast,
+        out_level6,
+        out_pmk,
+        out_pmk_str,
+    ] = &mut outs;
     let mut ops: Vec<Op<'_>> = vec![
         (
             "gen_ns",
@@ -95,6 +111,13 @@ pub(crate) fn run(args: BenchArgs) -> Result<(), UsageError> {
             }),
         ),
         (
+            "gen_pmk_str_ns",
+            "mint PrivateMapKey, string room, stored",
+            Box::new(|| {
+                let _ = black_box(stored.mint_into(black_box(&pmk_str), out_pmk_str));
+            }),
+        ),
+        (
             "gen_string_ns",
             "mint, stored, returning a new String",
             Box::new(|| {
@@ -120,6 +143,27 @@ pub(crate) fn run(args: BenchArgs) -> Result<(), UsageError> {
             "verify a level-6 token",
             Box::new(|| {
                 let _ = black_box(verifier.verify_at(black_box(&level6_token), "xiaojun", TIME));
+            }),
+        ),
+        (
+            "verify_npm_ns",
+            "verify the npm SDK's token (level 6)",
+            Box::new(|| {
+                let _ = black_box(verifier.verify_at(black_box(&npm_token), "xiaojun", TIME));
+            }),
+        ),
+        (
+            "verify_npm_pmk_ns",
+            "verify the npm SDK's PrivateMapKey token",
+            Box::new(|| {
+                let _ = black_box(verifier.verify_at(black_box(&npm_pmk_token), "xiaojun", TIME));
+            }),
+        ),
+        (
+            "verify_python_ns",
+            "verify the PyPI SDK's token (level 6)",
+            Box::new(|| {
+                let _ = black_box(verifier.verify_at(black_box(&python_token), "xiaojun", TIME));
             }),
         ),
         (
@@ -177,6 +221,20 @@ pub(crate) fn run(args: BenchArgs) -> Result<(), UsageError> {
         );
     }
     Ok(())
+}
+
+/// A token minted by an official SDK, from `benches/fixtures/sdk_tokens.json` (built in; its
+/// provenance is in the file). Empty if the name is missing, which the tests rule out.
+fn sdk_token(name: &str) -> String {
+    let doc: Value =
+        serde_json::from_str(include_str!("../../../benches/fixtures/sdk_tokens.json"))
+            .unwrap_or_default();
+    doc["tokens"]
+        .as_array()
+        .and_then(|tokens| tokens.iter().find(|t| t["name"] == name))
+        .and_then(|t| t["token"].as_str())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn round1(x: f64) -> f64 {
