@@ -834,25 +834,26 @@ unsafe fn sign(
         Payload::Userbuf(bytes) => mint.userbuf(bytes),
         Payload::Room(room, privileges) => mint.private_map_key(room, privileges),
     };
-    // Minted into a per-thread buffer and copied out: no allocation per token (issue 5).
-    thread_local! {
-        static TOKEN: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-    }
-    let mut text_out = Some(text_out);
-    let reused = TOKEN.try_with(|cell| {
-        let mut token = cell.try_borrow_mut().ok()?;
-        let out = text_out.take()?;
-        Some(match signer.signer.mint_into(&mint, &mut token) {
-            Ok(()) => out.put(&token),
-            Err(e) => Err(Code::from(e)),
-        })
-    });
-    match (reused, text_out) {
-        (Ok(Some(result)), _) => result,
-        // Thread-local storage unavailable (thread teardown): mint into a fresh String.
-        (_, Some(out)) => out.put(&signer.signer.mint(&mint)?),
-        // Unreachable: `text_out` is only taken once the buffer was borrowed.
-        (_, None) => Err(Code(USERSIG_ERR_PANIC)),
+    // Minted straight into the caller's buffer (no allocation, no copy; issue 5), the last
+    // byte kept for the NUL.
+    let TextOut { buf, len } = text_out;
+    let room = buf.len().saturating_sub(1);
+    let written = signer
+        .signer
+        .mint_into_uninit(&mint, buf.get_mut(..room).unwrap_or_default())
+        .map_err(Code::from)?;
+    match written {
+        Ok(n) => {
+            if let Some(nul) = buf.get_mut(n) {
+                nul.write(0);
+            }
+            len.write(n);
+            Ok(())
+        }
+        Err(needed) => {
+            len.write(needed);
+            Err(Code(USERSIG_ERR_BUFFER_TOO_SMALL))
+        }
     }
 }
 
@@ -1783,6 +1784,68 @@ mod tests {
     fn text(ptr: *const c_char) -> &'static str {
         // SAFETY: the exports return static NUL-terminated strings.
         unsafe { CStr::from_ptr(ptr) }.to_str().unwrap()
+    }
+
+    #[test]
+    fn tokens_are_encoded_into_the_buffer_and_nothing_past_them_is_touched() {
+        // The outer encoding straight into a caller's buffer borrows base64-simd's slack past
+        // the text; every byte there must be given back. Every length 0-300, buffers from
+        // exactly the text to plenty, against the String path's text.
+        for len in 0..=300usize {
+            let bytes: Vec<u8> = (0..len)
+                .map(|i| [0xfb, 0xff, 0xbf, (i * 11) as u8][i % 4])
+                .collect();
+            let mut want = String::new();
+            crate::token::encode_outer(&bytes, &mut want);
+            let room = crate::token::vector_shape(len, 24)
+                .saturating_mul(4)
+                .div_ceil(3);
+            for size in [want.len(), want.len() + 1, room - 1, room, room + 1, 1024] {
+                let mut buf = vec![MaybeUninit::new(0xa5u8); size.max(want.len())];
+                let mut input = bytes.clone();
+                let n = crate::token::encode_outer_uninit(&mut input, &mut buf);
+                assert_eq!(input, bytes, "input given back");
+                // SAFETY: every byte was initialized above, and writes only store bytes.
+                let text: Vec<u8> = buf.iter().map(|b| unsafe { b.assume_init() }).collect();
+                assert_eq!(n, want.len(), "{len} {size}");
+                assert_eq!(&text[..n], want.as_bytes(), "{len} {size}");
+                assert!(
+                    text[n..].iter().all(|&b| b == 0xa5),
+                    "{len} {size}: written past"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn signing_into_a_large_buffer_leaves_everything_past_the_nul() {
+        let signer = Signer::new(crate::DEMO_SDKAPPID, crate::DEMO_KEY).unwrap();
+        let handle = usersig_signer { signer };
+        let mut reference = String::new();
+        let mint = Mint::new("xiaojun").time(1_569_910_200).expire_secs(86400);
+        handle.signer.mint_into(&mint, &mut reference).unwrap();
+        for cap in [reference.len() + 1, reference.len() + 2, 400, 4096] {
+            let mut buf = vec![0x5a as c_char; cap];
+            let mut n = 0usize;
+            // SAFETY: a live signer, a readable identifier, `cap` writable bytes, a length.
+            let code = unsafe {
+                usersig_sign_at(
+                    &handle,
+                    c"xiaojun".as_ptr(),
+                    7,
+                    86400,
+                    1_569_910_200,
+                    buf.as_mut_ptr(),
+                    cap,
+                    &mut n,
+                )
+            };
+            assert_eq!(code, USERSIG_OK);
+            let bytes: Vec<u8> = buf.iter().map(|&c| c as u8).collect();
+            assert_eq!(&bytes[..n], reference.as_bytes());
+            assert_eq!(bytes[n], 0);
+            assert!(bytes[n + 1..].iter().all(|&b| b == 0x5a), "cap {cap}");
+        }
     }
 
     #[test]

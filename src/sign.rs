@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::mem::MaybeUninit;
 
 use crate::error::SignError;
 use crate::mac::{Content, KeyedMac};
@@ -235,32 +236,39 @@ impl Signer {
     /// ```
     pub fn mint_into(&self, mint: &Mint<'_>, out: &mut String) -> Result<(), SignError> {
         out.clear();
-        let reused = SCRATCH.try_with(|cell| match cell.try_borrow_mut() {
-            Ok(mut scratch) => {
-                let result = self.mint_with(mint, &mut scratch, out);
-                scratch.trim();
-                result
-            }
-            // Re-entered on this thread (cannot happen today): use fresh buffers.
-            Err(_) => self.mint_with(mint, &mut Scratch::default(), out),
+        let result = with_scratch(|scratch| {
+            self.mint_with(mint, scratch)?;
+            token::encode_outer_vec(&mut scratch.compressed, out);
+            Ok(())
         });
-        let result = match reused {
-            Ok(result) => result,
-            // Thread-local storage is being torn down: use fresh buffers.
-            Err(_) => self.mint_with(mint, &mut Scratch::default(), out),
-        };
         if result.is_err() {
             out.clear();
         }
         result
     }
 
-    fn mint_with(
+    /// Mints into the start of `out` (the C ABI's caller buffer, which may be uninitialized),
+    /// without the copy and the UTF-8 check a `String` costs. `Ok(Ok(n))`: the token's `n`
+    /// bytes (ASCII) were written; `Ok(Err(n))`: the token needs `n` bytes, more than `out`
+    /// holds, and nothing meaningful was written.
+    pub(crate) fn mint_into_uninit(
         &self,
         mint: &Mint<'_>,
-        scratch: &mut Scratch,
-        out: &mut String,
-    ) -> Result<(), SignError> {
+        out: &mut [MaybeUninit<u8>],
+    ) -> Result<Result<usize, usize>, SignError> {
+        with_scratch(|scratch| {
+            self.mint_with(mint, scratch)?;
+            let needed = token::outer_len(scratch.compressed.len());
+            if needed > out.len() {
+                return Ok(Err(needed));
+            }
+            Ok(Ok(token::encode_outer_uninit(&mut scratch.compressed, out)))
+        })
+    }
+
+    /// Mints up to the zlib stream, which it leaves in `scratch.compressed`, checked to give
+    /// a token no longer than verification accepts.
+    fn mint_with(&self, mint: &Mint<'_>, scratch: &mut Scratch) -> Result<(), SignError> {
         scratch.clear();
         let identifier = mint.identifier;
         check_identifier(identifier)?;
@@ -364,11 +372,11 @@ impl Signer {
             check_document(scratch.json.len())?;
             token::compress(&scratch.json, self.compression, &mut scratch.compressed);
         }
-        token::encode_outer_vec(&mut scratch.compressed, out);
-        if out.len() > limits.max_token_bytes {
+        let token_len = token::outer_len(scratch.compressed.len());
+        if token_len > limits.max_token_bytes {
             return Err(SignError::TooLong {
                 what: "token",
-                len: out.len(),
+                len: token_len,
                 max: limits.max_token_bytes,
             });
         }
@@ -424,6 +432,21 @@ impl Scratch {
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs `f` on this thread's scratch buffers (trimmed after), or on fresh ones when they are
+/// in use (re-entry, which cannot happen today) or gone (thread teardown). `f` runs once.
+fn with_scratch<R>(mut f: impl FnMut(&mut Scratch) -> R) -> R {
+    let reused = SCRATCH.try_with(|cell| {
+        let mut scratch = cell.try_borrow_mut().ok()?;
+        let result = f(&mut scratch);
+        scratch.trim();
+        Some(result)
+    });
+    match reused {
+        Ok(Some(result)) => result,
+        _ => f(&mut Scratch::default()),
+    }
 }
 
 fn check_identifier(identifier: &str) -> Result<(), SignError> {

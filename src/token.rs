@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
+use std::mem::MaybeUninit;
 
 use base64::Engine as _;
 use base64::alphabet;
@@ -154,11 +155,65 @@ pub(crate) fn encode_outer_vec(bytes: &mut Vec<u8>, out: &mut String) {
     let start = out.len();
     let mut text = std::mem::take(out).into_bytes();
     // At least 24 more input bytes give at least 32 more characters, so the alphabet pass
-    // below runs over whole 32-byte chunks, with no scalar tail either.
+    // runs over whole 32-byte chunks, with no scalar tail either, and the padding fits.
     let len = with_zero_slack(bytes, 24, |input| {
         base64_simd::STANDARD_NO_PAD.encode_append(input, &mut text);
     });
-    let body = text.get_mut(start..).unwrap_or_default();
+    let padded = finish_outer(text.get_mut(start..).unwrap_or_default(), len);
+    text.truncate(start + padded);
+    // Base64 output is ASCII, so this cannot fail; if it somehow did, `out` stays empty and
+    // the token is rejected by every verifier rather than corrupted.
+    *out = String::from_utf8(text).unwrap_or_default();
+}
+
+/// The length of the outer text for `len` bytes: padded base64.
+pub(crate) fn outer_len(len: usize) -> usize {
+    len.div_ceil(3).saturating_mul(4)
+}
+
+/// [`encode_outer_vec`] into the start of `out`, which may be uninitialized (the C ABI's
+/// caller buffer): no `String`, so no copy and no UTF-8 check. Returns the text's length.
+/// `out` must hold [`outer_len`] bytes. What the slack makes base64-simd write past the text
+/// is put back as it was, so `out` past the text is left untouched; when `out` lacks the
+/// slack's room, the text goes through a `String` and is copied.
+pub(crate) fn encode_outer_uninit(bytes: &mut Vec<u8>, out: &mut [MaybeUninit<u8>]) -> usize {
+    let len = bytes.len().saturating_mul(4).div_ceil(3);
+    let padded = outer_len(bytes.len());
+    let room = vector_shape(bytes.len(), 24).saturating_mul(4).div_ceil(3);
+    let mut saved = [MaybeUninit::<u8>::uninit(); 96];
+    let past = out.get(padded..room);
+    if let (Some(past), Some(out)) = (past, saved.get_mut(..room.saturating_sub(padded))) {
+        out.copy_from_slice(past);
+    } else {
+        // Too short for the slack (or, impossibly, more slack than `saved` holds).
+        let mut text = String::new();
+        encode_outer_vec(bytes, &mut text);
+        for (slot, b) in out.iter_mut().zip(text.bytes()) {
+            slot.write(b);
+        }
+        return text.len();
+    }
+    let mut written = 0;
+    with_zero_slack(bytes, 24, |input| {
+        if let Some(out) = out.get_mut(..room) {
+            // base64-simd writes into the uninitialized buffer and lends back what it wrote.
+            let text = base64_simd::STANDARD_NO_PAD
+                .encode(input, base64_simd::Out::from_uninit_slice(out));
+            written = finish_outer(text, len);
+        }
+    });
+    if let (Some(past), Some(saved)) = (
+        out.get_mut(padded..room),
+        saved.get(..room.saturating_sub(padded)),
+    ) {
+        past.copy_from_slice(saved);
+    }
+    written
+}
+
+/// The alphabet change and the padding over `body`, the text base64-simd wrote for a
+/// slack-grown input whose wanted part is `len` characters. Returns the padded length.
+fn finish_outer(body: &mut [u8], len: usize) -> usize {
     let covered = len.div_ceil(32).saturating_mul(32).min(body.len());
     let mut chunks = body
         .get_mut(..covered)
@@ -169,11 +224,11 @@ pub(crate) fn encode_outer_vec(bytes: &mut Vec<u8>, out: &mut String) {
     }
     // Empty, given the slack; kept so the text is right whatever base64-simd wrote.
     chunks.into_remainder().iter_mut().for_each(to_url_alphabet);
-    text.truncate(start + len);
-    text.extend(std::iter::repeat_n(b'_', (3 - bytes.len() % 3) % 3));
-    // Base64 output is ASCII, so this cannot fail; if it somehow did, `out` stays empty and
-    // the token is rejected by every verifier rather than corrupted.
-    *out = String::from_utf8(text).unwrap_or_default();
+    let padded = len.div_ceil(4).saturating_mul(4);
+    if let Some(pad) = body.get_mut(len..padded) {
+        pad.fill(b'_');
+    }
+    padded
 }
 
 /// The base64 text of `bytes` (either alphabet, no padding) by `encode`, with zero bytes
@@ -192,23 +247,26 @@ pub(crate) fn with_zero_slack(
     encode: impl FnOnce(&[u8]),
 ) -> usize {
     let len = bytes.len();
-    // At least one zero byte, then up to the next `6 + 24k + 4`.
+    // A fixed-size run of zeros (inline stores, no `memset` call), of which `encode` sees
+    // what the shape needs: at most `extra` + 24 bytes.
+    bytes.extend_from_slice(&[0; SLACK]);
+    let shape = vector_shape(len, extra).min(len + SLACK);
+    encode(bytes.get(..shape).unwrap_or_default());
+    bytes.truncate(len);
+    len.saturating_mul(4).div_ceil(3)
+}
+
+/// How many bytes [`with_zero_slack`] gives `encode` for `len` bytes: at least one zero and
+/// `extra` more bytes, then up to the next `6 + 24k + 4`, which base64-simd's vector loop
+/// takes whole; at most `len + max(extra, 1) + 23`.
+pub(crate) fn vector_shape(len: usize, extra: usize) -> usize {
     let grown = len.saturating_add(extra.max(1));
-    let vector_shape = grown
+    let shape = grown
         .saturating_sub(10)
         .div_ceil(24)
         .saturating_mul(24)
         .saturating_add(10);
-    // A fixed-size run of zeros (inline stores, no `memset` call), of which `encode` sees
-    // what the shape needs: at most `extra` + 24 bytes.
-    bytes.extend_from_slice(&[0; SLACK]);
-    encode(
-        bytes
-            .get(..vector_shape.max(grown).min(len + SLACK))
-            .unwrap_or_default(),
-    );
-    bytes.truncate(len);
-    len.saturating_mul(4).div_ceil(3)
+    shape.max(grown)
 }
 
 /// The zero bytes [`with_zero_slack`] appends; enough for an `extra` of up to 40.
