@@ -1797,9 +1797,7 @@ mod tests {
                 .collect();
             let mut want = String::new();
             crate::token::encode_outer(&bytes, &mut want);
-            let room = crate::token::vector_shape(len, 24)
-                .saturating_mul(4)
-                .div_ceil(3);
+            let room = crate::token::outer_room(len);
             for size in [want.len(), want.len() + 1, room - 1, room, room + 1, 1024] {
                 let mut buf = vec![MaybeUninit::new(0xa5u8); size.max(want.len())];
                 let mut input = bytes.clone();

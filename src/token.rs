@@ -179,7 +179,7 @@ pub(crate) fn outer_len(len: usize) -> usize {
 pub(crate) fn encode_outer_uninit(bytes: &mut Vec<u8>, out: &mut [MaybeUninit<u8>]) -> usize {
     let len = bytes.len().saturating_mul(4).div_ceil(3);
     let padded = outer_len(bytes.len());
-    let room = vector_shape(bytes.len(), 24).saturating_mul(4).div_ceil(3);
+    let room = outer_room(bytes.len());
     let mut saved = [MaybeUninit::<u8>::uninit(); 96];
     let past = out.get(padded..room);
     if let (Some(past), Some(out)) = (past, saved.get_mut(..room.saturating_sub(padded))) {
@@ -209,6 +209,12 @@ pub(crate) fn encode_outer_uninit(bytes: &mut Vec<u8>, out: &mut [MaybeUninit<u8
         past.copy_from_slice(saved);
     }
     written
+}
+
+/// How much of `out` [`encode_outer_uninit`] writes for `len` bytes before it puts the slack
+/// back: the unpadded text of the slack-grown input.
+pub(crate) fn outer_room(len: usize) -> usize {
+    vector_shape(len, 24).saturating_mul(4).div_ceil(3)
 }
 
 /// The alphabet change and the padding over `body`, the text base64-simd wrote for a
@@ -328,7 +334,7 @@ fn fast_text<'t>(bytes: &'t [u8], limits: &Limits) -> Option<&'t [u8]> {
 /// (SPEC §4.3).
 fn decode_fast_into<'b>(text: &[u8], buf: &'b mut [u8]) -> Option<&'b mut [u8]> {
     for (to, &c) in buf.iter_mut().zip(text) {
-        // Branch-free, as in `encode_outer`.
+        // Branch-free, the inverse of `to_url_alphabet`.
         *to = c ^ u8::from(c == b'*') ^ (u8::from(c == b'-') << 1);
     }
     base64_simd::STANDARD_NO_PAD.decode_inplace(buf).ok()
