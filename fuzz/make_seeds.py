@@ -2,7 +2,7 @@
 """Writes the committed seed corpus, fuzz/corpus/<target>/seed-*, from the official vectors.
 
 Usage: python3 fuzz/make_seeds.py [path/to/official.json]
-Default vectors path: ../shared/vectors/official.json next to the repository. Re-running is
+Default vectors path: tests/data/official.json in the repository. Re-running is
 idempotent; it only rewrites seed-* files (libFuzzer's own finds are git-ignored).
 """
 import base64
@@ -12,7 +12,7 @@ import sys
 import zlib
 
 FUZZ = pathlib.Path(__file__).resolve().parent
-VECTORS = FUZZ.parent.parent / "shared" / "vectors" / "official.json"
+VECTORS = FUZZ.parent / "tests" / "data" / "official.json"
 TOKEN_TARGETS = ["verify", "inspect", "outer", "differential", "forgery"]
 
 

@@ -2,6 +2,8 @@
 //! parser (fast path first) accepts a document, the reference accepts it with the same fields,
 //! and whenever either rejects, both reject (differential property tests).
 
+mod vectors_support;
+
 use proptest::prelude::*;
 use usersig::__fuzz::{decode_to_json, parse_canonical, parse_document, parse_document_reference};
 use usersig::Limits;
@@ -88,7 +90,7 @@ fn valid_document() -> impl Strategy<Value = String> {
         .prop_map(|(fields, sep)| format!("{{{}}}{sep}", fields.join(&format!(",{sep}"))))
 }
 
-/// A document in our own compact layout (SPEC §3), with values both valid and hostile.
+/// A document in our own compact layout (FORMAT.md §3), with values both valid and hostile.
 fn canonical_document() -> impl Strategy<Value = String> {
     let number = prop_oneof![
         3 => any::<u32>().prop_map(|n| n.to_string()),
@@ -229,14 +231,8 @@ fn the_official_sdks_documents_in_our_key_order_take_the_canonical_reader() {
     // expire) SDKs write the keys in our order or that one; all of their valid vectors without
     // escapes must be read by the canonical reader, with the reference's fields. The Java and
     // C++ layouts (other key orders) and the escaping ones must not.
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/vectors/official.json"
-    ))
-    .expect("../shared/vectors/official.json");
-    let vectors: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut taken = 0;
-    for vector in vectors["vectors"].as_array().unwrap() {
+    for vector in &vectors_support::official() {
         let Some(token) = vector["token"].as_str() else {
             continue;
         };

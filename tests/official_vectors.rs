@@ -1,20 +1,14 @@
-//! Every vector in ../shared/vectors/official.json: tokens minted by the official SDKs (and
-//! layouts rebuilt from their writers), with the verdict SPEC §5 expects.
+//! Every vector in tests/data/official.json: tokens minted by the official SDKs (and
+//! layouts rebuilt from their writers), with the verdict FORMAT.md §5 expects.
+
+mod vectors_support;
 
 use base64::Engine as _;
 use serde_json::Value;
 use usersig::{ErrorKind, Expect, Privileges, Room, Verifier, inspect_at};
 
 fn vectors() -> Vec<Value> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/vectors/official.json"
-    );
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!("cannot read {path}: {e} (the shared folder sits next to the repo)")
-    });
-    let doc: Value = serde_json::from_str(&text).unwrap();
-    let list = doc["vectors"].as_array().unwrap().clone();
+    let list = vectors_support::official();
     assert!(
         list.len() >= 20,
         "expected the full vector set, got {}",
@@ -57,7 +51,7 @@ fn every_official_vector_gets_its_expected_verdict_and_claims() {
                 let want_buf = v["userbuf_b64"].as_str().map(|t| b64.decode(t).unwrap());
                 assert_eq!(claims.userbuf, want_buf, "{name}");
 
-                // The last second is still valid; one more and it has expired (SPEC §5.7).
+                // The last second is still valid; one more and it has expired (FORMAT.md §5.7).
                 assert!(
                     verifier.verify_at(token, id, time + expire).is_ok(),
                     "{name}"

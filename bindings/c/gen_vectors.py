@@ -1,6 +1,5 @@
 #!/usr/bin/env python3
-"""Writes a C include with the official vectors (../shared/vectors/official.json from the repo
-root) and a few crafted tokens, for tests/test_vectors.c. Run at test time: the vectors stay
+"""Writes a C include with the official vectors (tests/data/official.json) and a few crafted tokens, for tests/test_vectors.c. Run at test time: the vectors stay
 in one place and no copy is committed.
 
 Usage: gen_vectors.py OFFICIAL_JSON OUT_H
@@ -30,7 +29,7 @@ def bytes_field(data):
 
 
 def outer(compressed):
-    """SPEC §4.2: base64 with + -> *, / -> -, = -> _."""
+    """FORMAT.md §4.2: base64 with + -> *, / -> -, = -> _."""
     text = base64.b64encode(compressed).decode()
     return text.replace("+", "*").replace("/", "-").replace("=", "_")
 

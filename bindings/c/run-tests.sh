@@ -10,8 +10,7 @@
 #
 # Needs on Debian: gcc, g++, python3 and binutils (present), plus
 #   apt-get install -y valgrind pkg-config
-# The official vectors are read from ../shared/vectors/official.json (from the repository
-# root), or from $USERSIG_VECTORS.
+# The official vectors are read from tests/data/official.json, or from $USERSIG_VECTORS.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,7 +19,7 @@ TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 BUILD=$TARGET/c-tests
 PREFIX=$BUILD/prefix
 LOGS=$BUILD/logs
-VECTORS=${USERSIG_VECTORS:-$ROOT/../shared/vectors/official.json}
+VECTORS=${USERSIG_VECTORS:-$ROOT/tests/data/official.json}
 # What a static link needs besides libusersig.a; the same list as README-section.md and
 # install.sh (Libs.private). The native-libs step checks it against rustc's answer.
 NATIVE_LIBS="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"

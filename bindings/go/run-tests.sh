@@ -2,7 +2,7 @@
 # The Go binding's whole test suite, in one command:
 #   bash bindings/go/run-tests.sh
 # It builds the library (cargo build --release; quick when up to date), then checks gofmt and
-# go vet, runs go test -race (16 goroutines sharing one signer and one verifier, the shared
+# go vet, runs go test -race (16 goroutines sharing one signer and one verifier, the official
 # vectors, the compat package, the examples), the same tests with GODEBUG=cgocheck=2 (cgo's
 # pointer-passing rules, checked at run time), the benchmarks (run, not timed), the README
 # example exactly as written, docs/rest.md's Go example against a local stand-in for the REST
@@ -11,8 +11,7 @@
 # The last line is "N passed, M failed"; the exit status is 0 only when M is 0.
 #
 # Needs on Debian: golang-go (1.19 or later), gcc, pkg-config. No module is downloaded
-# (GOPROXY=off). The vectors are ../shared/vectors/official.json from the repository root, or
-# $USERSIG_VECTORS.
+# (GOPROXY=off). The vectors are tests/data/official.json, or $USERSIG_VECTORS.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

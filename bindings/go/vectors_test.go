@@ -12,7 +12,7 @@ import (
 	usersig "usersig/bindings/go"
 )
 
-// vector is one entry of ../shared/vectors/official.json (see its "about").
+// vector is one entry of tests/data/official.json (see its "about").
 type vector struct {
 	Name       string  `json:"name"`
 	Token      string  `json:"token"`
@@ -29,8 +29,8 @@ type vector struct {
 	Privileges uint32  `json:"privileges"`
 }
 
-// loadVectors reads the shared vectors: $USERSIG_VECTORS, or ../shared/vectors/official.json
-// from the repository root (the first directory above this one holding Cargo.toml).
+// loadVectors reads the official vectors: $USERSIG_VECTORS, or tests/data/official.json
+// under the repository root (the first directory above this one holding Cargo.toml).
 func loadVectors(t testing.TB) []vector {
 	t.Helper()
 	path := os.Getenv("USERSIG_VECTORS")
@@ -49,11 +49,11 @@ func loadVectors(t testing.TB) []vector {
 			}
 			dir = parent
 		}
-		path = filepath.Join(dir, "..", "shared", "vectors", "official.json")
+		path = filepath.Join(dir, "tests", "data", "official.json")
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("the shared vectors: %v (set USERSIG_VECTORS to their path)", err)
+		t.Fatalf("the official vectors: %v (set USERSIG_VECTORS to their path)", err)
 	}
 	var doc struct {
 		Vectors []vector `json:"vectors"`
@@ -146,7 +146,7 @@ func TestEveryOfficialVectorVerifiesOrFailsWithItsKind(t *testing.T) {
 					t.Fatalf("string room: %+v", pmk)
 				}
 			}
-			// The last second is valid; the next is not (SPEC §5.7).
+			// The last second is valid; the next is not (FORMAT.md §5.7).
 			last := time.Unix(int64(v.Time+v.Expire), 0)
 			if _, err := ver.VerifyExpectAt(v.Token, v.Identifier, expect, last); err != nil {
 				t.Fatalf("at the last second: %v", err)

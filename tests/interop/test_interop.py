@@ -3,26 +3,26 @@
 (a) Tokens minted by the real SDKs -- PyPI tls-sig-api-v2==1.1 and npm tls-sig-api-v2@1.0.2,
     clocks pinned -- must verify under `usersig verify` with exact claims, expire exactly one
     second after their last valid second, and fail under a wrong key.
-(b) Tokens minted by `usersig gen` at every compression setting must decode, match the SPEC's
-    emitted form and re-hash under spec_checker.py, which is written from SPEC.md alone with
+(b) Tokens minted by `usersig gen` at every compression setting must decode, match FORMAT.md's
+    emitted form and re-hash under spec_checker.py, which is written from docs/FORMAT.md alone with
     the standard library (the SDKs cannot verify), and carry the same TLS.sig as the PyPI SDK.
-(c) spec_checker itself accepts the SPEC's known answers and rejects tampered tokens, so a
+(c) spec_checker itself accepts the known answers of FORMAT.md §2 and rejects tampered tokens, so a
     passing (b) means something.
 
 SDK quirks found while writing this suite (none stop their tokens from verifying):
 - npm 1.0.2 _genUserbuf counts the account and the string room in UTF-16 units and stores
   charCodeAt() & 0xFF: a non-ASCII identifier or room string yields a PrivateMapKey that
-  disagrees with SPEC §6 (test_npm_private_map_key_mangles_non_ascii_accounts).
-- npm 1.0.2 writes an empty string room as version 1 with a 0-byte room, where SPEC §6 says
+  disagrees with FORMAT.md §6 (test_npm_private_map_key_mangles_non_ascii_accounts).
+- npm 1.0.2 writes an empty string room as version 1 with a 0-byte room, where FORMAT.md §6 says
   empty means "no string room", version 0 (test_npm_empty_string_room_is_written_as_version_1).
 - npm 1.0.2 reads Date.now() twice for a PrivateMapKey (token time, then the userbuf's absolute
   expiry, unfloored): unpinned they can straddle a second; the sub-second cases pin 999 ms.
 - npm 1.0.2 packs the PrivateMapKey's integers with 32-bit bitwise operators: room ids and
   absolute expiries past u32 wrap silently instead of failing.
 - npm 1.0.2 and PyPI 1.1 both emit TLS.userbuf "" for an empty userbuf (and hash it), unlike the
-  Go SDK (SPEC §7); those tokens are covered below as "empty-userbuf".
-- PyPI 1.1 writes non-ASCII as \\uXXXX escapes, astral characters as surrogate pairs (SPEC §3),
-  and has no PrivateMapKey API: its PMK tokens here carry a userbuf built from SPEC §6.
+  Go SDK (FORMAT.md §7); those tokens are covered below as "empty-userbuf".
+- PyPI 1.1 writes non-ASCII as \\uXXXX escapes, astral characters as surrogate pairs (FORMAT.md §3),
+  and has no PrivateMapKey API: its PMK tokens here carry a userbuf built from FORMAT.md §6.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import dataclasses
 import hashlib
 import hmac
 import json
+import os
 import zlib
 from pathlib import Path
 
@@ -41,8 +42,8 @@ import spec_checker as sc
 import TLSSigAPIv2  # PyPI tls-sig-api-v2==1.1
 from conftest import KEY, REPO, SDKAPPID, WRONG_KEY
 
-SPEC_TIME = 1569910200     # SPEC §2 known answers
-SPEC_EXPIRE = 15552000     # 180 days, the SDKs' and our default (SPEC §7)
+SPEC_TIME = 1569910200     # FORMAT.md §2 known answers
+SPEC_EXPIRE = 15552000     # 180 days, the SDKs' and our default (FORMAT.md §7)
 RECENT = 1700000000
 
 
@@ -89,7 +90,7 @@ class Case:
 
     @property
     def expected_private_map_key(self) -> dict | None:
-        # Userbufs that are not a SPEC §6 layout (all the plain "userbuf" cases) report null.
+        # Userbufs that are not a FORMAT.md §6 layout (all the plain "userbuf" cases) report null.
         buf = self.expected_userbuf
         if buf is None:
             return None
@@ -251,7 +252,7 @@ def test_sdk_token_verifies_with_exact_claims(usersig, sdk_token, sdk, case):
 
 @pytest.mark.parametrize("sdk,case", SDK_CASES)
 def test_sdk_token_fails_an_unmet_userbuf_expectation(usersig, sdk_token, sdk, case):
-    # SPEC §5.8: a stated userbuf must be present with equal bytes.
+    # FORMAT.md §5.8: a stated userbuf must be present with equal bytes.
     token = sdk_token(sdk, case)
     buf = case.expected_userbuf
     wrong = b"abc" if buf is None else buf + b"\x00"
@@ -285,7 +286,7 @@ def test_sdk_private_map_key_meets_room_and_privilege_expectations(usersig, sdk_
 def test_sdk_token_is_valid_in_its_last_second_and_expired_one_second_later(
         usersig, sdk_token, sdk, case):
     token = sdk_token(sdk, case)
-    last_second = case.time + case.expire  # SPEC §5.7: expired iff now > time + expire
+    last_second = case.time + case.expire  # FORMAT.md §5.7: expired iff now > time + expire
     code, result = usersig.verify(token, identifier=case.identifier, now=last_second)
     assert code == 0, result
     code, result = usersig.verify(token, identifier=case.identifier, now=last_second + 1)
@@ -301,7 +302,7 @@ def test_sdk_token_fails_under_a_wrong_key(usersig, sdk_token, sdk, case):
 
 
 def test_pypi_escapes_astral_identifiers_as_surrogate_pairs(usersig, monkeypatch):
-    # SPEC §3: we accept any valid escape, surrogate pairs included. Make sure the PyPI token
+    # FORMAT.md §3: we accept any valid escape, surrogate pairs included. Make sure the PyPI token
     # really exercises that path rather than trusting the SDK's json.dumps defaults.
     case = Case("surrogates", "emoji😀🎉", SPEC_TIME, SPEC_EXPIRE)
     token = mint_pypi(case, monkeypatch)
@@ -327,7 +328,7 @@ def test_npm_private_map_key_mangles_non_ascii_accounts(usersig, mint_node):
 
 
 def test_npm_empty_string_room_is_written_as_version_1(usersig, mint_node):
-    # npm 1.0.2 quirk: SPEC §6 says an empty string room means a numeric room (version 0);
+    # npm 1.0.2 quirk: FORMAT.md §6 says an empty string room means a numeric room (version 0);
     # the SDK writes version 1 with a zero-length room string. It still verifies as a userbuf.
     case = Case("empty-room", "xiaojun", SPEC_TIME, SPEC_EXPIRE, room_str="")
     [token] = mint_node([case.node_request()])
@@ -356,7 +357,7 @@ OUR_CASES = [
     Case("pmk-room-non-ascii-u32-max", "小军/é", RECENT, 300, room_id=2**32 - 1, privileges=42),
     Case("pmk-str-spec-example", "xiaojun", SPEC_TIME, SPEC_EXPIRE, room_str="1000000040"),
     Case("pmk-str-non-ascii-room", "emoji😀🎉", RECENT, 0, room_str="房间-🎉", privileges=1),
-    # SPEC §6: an empty string room means "no string room", version 0, room id 0.
+    # FORMAT.md §6: an empty string room means "no string room", version 0, room id 0.
     Case("pmk-str-empty-means-numeric", "xiaojun", SPEC_TIME, SPEC_EXPIRE, room_str=""),
 ]
 COMPRESSIONS = {
@@ -384,13 +385,13 @@ def test_our_token_decodes_and_rehashes_under_the_spec_checker(
         usersig, monkeypatch, case, compression):
     token = usersig.gen(identifier=case.identifier, time=case.time, expire=case.expire,
                         extra=case.gen_args() + ("--compression", compression))
-    assert sc.is_emitted_form(token), token  # SPEC §4.2: [A-Za-z0-9*_-], padding kept
+    assert sc.is_emitted_form(token), token  # FORMAT.md §4.2: [A-Za-z0-9*_-], padding kept
 
     decoded = sc.check_token(token, KEY, SDKAPPID, case.identifier)
     expected = expected_document(case)
     assert decoded.doc == expected
-    assert decoded.json_bytes == sc.emitted_json(expected)  # SPEC §3: what we emit
-    assert decoded.userbuf == case.expected_userbuf          # SPEC §6 for PMKs
+    assert decoded.json_bytes == sc.emitted_json(expected)  # FORMAT.md §3: what we emit
+    assert decoded.userbuf == case.expected_userbuf          # FORMAT.md §6 for PMKs
     if case.kind.startswith("pmk"):
         assert sc.parse_private_map_key(decoded.userbuf) == case.expected_private_map_key
 
@@ -405,8 +406,8 @@ def test_our_token_decodes_and_rehashes_under_the_spec_checker(
 def test_our_default_expire_is_180_days(usersig):
     token = usersig.gen(identifier="xiaojun", time=SPEC_TIME, expire=None)
     decoded = sc.check_token(token, KEY, SDKAPPID, "xiaojun")
-    assert decoded.expire == SPEC_EXPIRE  # SPEC §7
-    assert decoded.sig == "gOoeW13s19Fgyn8RwlEt/rLkw3wzLq9M+SqBbXTIfnQ="  # SPEC §2
+    assert decoded.expire == SPEC_EXPIRE  # FORMAT.md §7
+    assert decoded.sig == "gOoeW13s19Fgyn8RwlEt/rLkw3wzLq9M+SqBbXTIfnQ="  # FORMAT.md §2
 
 
 def test_cli_reads_the_token_from_stdin_and_the_key_from_a_file(usersig, tmp_path):
@@ -431,7 +432,7 @@ def test_cli_without_a_key_is_a_usage_error(usersig):
 
 # ------------------------------------------------------------------ (c) the checker can fail
 
-SPEC_KNOWN_ANSWERS = [  # SPEC §2
+SPEC_KNOWN_ANSWERS = [  # FORMAT.md §2
     ("xiaojun", None, "gOoeW13s19Fgyn8RwlEt/rLkw3wzLq9M+SqBbXTIfnQ="),
     ("xiaojun", "abc", "3TxjjQy6zPPaA/ym48DhPp0nXv+HlvvewKWOX4u3upg="),
     ("0", None, "CpjuBdQs9ZwnuGAJR8onoOeI9fweX2vIMMY94iOJWJY="),
@@ -440,7 +441,7 @@ SPEC_KNOWN_ANSWERS = [  # SPEC §2
 
 
 def spec_token(doc: dict, level: int = 6, json_bytes: bytes | None = None) -> str:
-    """A token built by hand from SPEC §3-4, to tamper with."""
+    """A token built by hand from FORMAT.md §3-4, to tamper with."""
     raw = json_bytes if json_bytes is not None else sc.emitted_json(doc)
     return sc.outer_encode(zlib.compress(raw, level))
 
@@ -461,14 +462,14 @@ def test_checker_reproduces_the_spec_known_answers(identifier, userbuf, sig):
     if userbuf_b64 is not None:
         doc["TLS.userbuf"] = userbuf_b64
     assert sc.check_token(spec_token(doc), KEY, SDKAPPID, identifier).sig == sig
-    # The key is its raw bytes (SPEC §1): hex-decoding it gives a different signature.
+    # The key is its raw bytes (FORMAT.md §1): hex-decoding it gives a different signature.
     assert b64(hmac.new(bytes.fromhex(KEY), content, "sha256").digest()) != sig
 
 
 def test_checker_reproduces_the_spec_private_map_key_examples():
     room = sc.build_private_map_key("xiaojun", SDKAPPID, SPEC_TIME, SPEC_EXPIRE, 255,
                                     room_id=10000)
-    assert b64(room) == "AAAHeGlhb2p1blNyTgAAACcQXoA7uAAAAP8AAAAA"  # SPEC §6
+    assert b64(room) == "AAAHeGlhb2p1blNyTgAAACcQXoA7uAAAAP8AAAAA"  # FORMAT.md §6
     string = sc.build_private_map_key("xiaojun", SDKAPPID, SPEC_TIME, SPEC_EXPIRE, 255,
                                       room_str="1000000040")
     assert b64(string) == "AQAHeGlhb2p1blNyTgAAAAAAXoA7uAAAAP8AAAAAAAoxMDAwMDAwMDQw"
@@ -559,19 +560,38 @@ def test_cli_agrees_with_the_checker_on_tampered_tokens(usersig, name):
     assert_invalid(code, result, kind)
 
 
-def _official_vectors() -> Path | None:
-    for path in (REPO / "tests" / "vectors" / "official.json",
-                 REPO.parent / "shared" / "vectors" / "official.json"):
-        if path.is_file():
-            return path
-    return None
+def official_vectors() -> list[dict]:
+    """tests/data/official.json (or $USERSIG_VECTORS): the repository's own copy, always there."""
+    path = Path(os.environ.get("USERSIG_VECTORS") or REPO / "tests" / "data" / "official.json")
+    return json.loads(path.read_text(encoding="utf-8"))["vectors"]
+
+
+def test_the_official_vectors_are_reminted_byte_for_byte_by_the_pinned_sdks(mint_node, monkeypatch):
+    # Provenance (tests/data/README.md): the npm vectors come from tls-sig-api-v2@1.0.2 and the
+    # Python ones without a room from PyPI tls-sig-api-v2==1.1, minted with the clock pinned at
+    # the vector's time. Re-minting them here proves it, and that the vectors were not edited.
+    node_kinds = {"room_id": "pmk_room", "room_str": "pmk_str"}
+    npm = [v for v in official_vectors()
+           if v["name"].startswith("node-") and v["expect"] == "valid"]
+    requests = [{"kind": next((k for f, k in node_kinds.items() if f in v), "plain"),
+                 "sdkappid": v["sdkappid"], "key": v["key"], "identifier": v["identifier"],
+                 "expire": v["expire"], "time": v["time"],
+                 **{f: v[f] for f in ("room_id", "room_str", "privileges") if f in v}}
+                for v in npm]
+    assert len(npm) >= 4
+    assert [v["token"] for v in npm] == mint_node(requests)
+    pypi = [v for v in official_vectors() if v["name"] in ("python-plain", "python-unicode")]
+    assert len(pypi) == 2
+    for v in pypi:
+        with monkeypatch.context() as m:
+            m.setattr(TLSSigAPIv2.time, "time", lambda v=v: v["time"])
+            token = TLSSigAPIv2.TLSSigAPIv2(v["sdkappid"], v["key"]).gen_sig(v["identifier"],
+                                                                            expire=v["expire"])
+        assert token == v["token"], v["name"]
 
 
 def test_checker_classifies_the_official_vectors_as_the_spec_does():
-    path = _official_vectors()
-    if path is None:
-        pytest.skip("vectors/official.json not found beside the repository")
-    for v in json.loads(path.read_text())["vectors"]:
+    for v in official_vectors():
         try:
             decoded = sc.check_token(v["token"], v["key"], v["sdkappid"], v["identifier"])
         except sc.CheckError as e:

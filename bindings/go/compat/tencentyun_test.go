@@ -158,7 +158,7 @@ func TestDefaultCompressionLevelPicksTheCompression(t *testing.T) {
 	}
 }
 
-// The official Go SDK's tokens from the shared vectors verify here.
+// The official Go SDK's tokens from the official vectors (tests/data/official.json) verify here.
 func TestOfficialGoSDKVectorsVerify(t *testing.T) {
 	type vector struct {
 		Name, Token, Identifier, Key, Expect string
@@ -178,7 +178,7 @@ func TestOfficialGoSDKVectorsVerify(t *testing.T) {
 	}
 	path := os.Getenv("USERSIG_VECTORS")
 	if path == "" {
-		path = filepath.Join(dir, "..", "shared", "vectors", "official.json")
+		path = filepath.Join(dir, "tests", "data", "official.json")
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -1,4 +1,4 @@
-"""Shared fixtures: the app of SPEC §2's known answers, and the shared vectors."""
+"""Shared fixtures: the app of FORMAT.md §2's known answers, and the official vectors (tests/data/official.json)."""
 
 import base64
 import json
@@ -24,7 +24,7 @@ def repo_root() -> Path:
 
 
 def load_vectors():
-    path = os.environ.get("USERSIG_VECTORS") or repo_root() / ".." / "shared" / "vectors" / "official.json"
+    path = os.environ.get("USERSIG_VECTORS") or repo_root() / "tests" / "data" / "official.json"
     with open(path, encoding="utf-8") as f:
         vectors = json.load(f)["vectors"]
     assert vectors, path
@@ -32,13 +32,13 @@ def load_vectors():
 
 
 def decode(token: str) -> dict:
-    """SPEC §4 undone: the token's JSON document."""
+    """FORMAT.md §4 undone: the token's JSON document."""
     raw = token.replace("*", "+").replace("-", "/").replace("_", "=")
     return json.loads(zlib.decompress(base64.b64decode(raw)))
 
 
 def encode(doc: str) -> str:
-    """SPEC §4 applied to a JSON document."""
+    """FORMAT.md §4 applied to a JSON document."""
     text = base64.b64encode(zlib.compress(doc.encode())).decode()
     return text.replace("+", "*").replace("/", "-").replace("=", "_")
 
