@@ -61,7 +61,7 @@
 
 /**
  * Verification: the token could not be decoded (size, encoding, zlib, JSON or a field;
- * SPEC §5.1-5.2). Kind `"malformed"`; server code 70003.
+ * FORMAT.md §5.1-5.2). Kind `"malformed"`; server code 70003.
  */
 #define USERSIG_ERR_MALFORMED 1
 
@@ -204,32 +204,32 @@
 #define USERSIG_ERR_PANIC 60
 
 /**
- * The longest token the library verifies by default, in bytes (SPEC §5.1), and so the token
+ * The longest token the library verifies by default, in bytes (FORMAT.md §5.1), and so the token
  * buffer size a caller needs, plus 1 for the NUL: `char buf[USERSIG_MAX_TOKEN_LEN + 1]`.
  * Minting never produces a longer token: one that would be longer (only with identifiers or
  * userbufs of many KiB) fails with `USERSIG_ERR_TOO_LONG`, since no default verifier would
- * accept it (SPEC §7).
+ * accept it (FORMAT.md §7).
  */
 #define USERSIG_MAX_TOKEN_LEN (16 * 1024)
 
 /**
- * The most bytes a token may inflate to by default (SPEC §5.1).
+ * The most bytes a token may inflate to by default (FORMAT.md §5.1).
  */
 #define USERSIG_MAX_INFLATED_LEN (64 * 1024)
 
 /**
- * The longest userbuf the format carries (u16 lengths, SPEC §7): a userbuf buffer of this
+ * The longest userbuf the format carries (u16 lengths, FORMAT.md §7): a userbuf buffer of this
  * size holds any userbuf a verifier with the default limits accepts.
  */
 #define USERSIG_MAX_USERBUF_LEN 65535
 
 /**
- * The default lifetime of a token: 180 days, in seconds (SPEC §7).
+ * The default lifetime of a token: 180 days, in seconds (FORMAT.md §7).
  */
 #define USERSIG_DEFAULT_EXPIRE_SECS 15552000
 
 /**
- * The default allowed clock skew for tokens issued in the future, in seconds (SPEC §5.6).
+ * The default allowed clock skew for tokens issued in the future, in seconds (FORMAT.md §5.6).
  */
 #define USERSIG_DEFAULT_MAX_FUTURE_SKEW_SECS 300
 
@@ -249,7 +249,7 @@
 #define USERSIG_COMPRESSION_STANDARD 2
 
 /**
- * Privilege bit: create a room (SPEC §6).
+ * Privilege bit: create a room (FORMAT.md §6).
  */
 #define USERSIG_PRIV_CREATE_ROOM 1
 
@@ -315,12 +315,12 @@
 
 /**
  * Expectation: a PrivateMapKey for string room `room`/`room_len` granting at least
- * `privileges` (an empty string room means numeric room 0, SPEC §6).
+ * `privileges` (an empty string room means numeric room 0, FORMAT.md §6).
  */
 #define USERSIG_EXPECT_STR_ROOM 4
 
 /**
- * Retry class of a REST error code (`usersig_rest_code_retry`): the code is not in SPEC §8's
+ * Retry class of a REST error code (`usersig_rest_code_retry`): the code is not in FORMAT.md §8's
  * table. Treat it as `USERSIG_RETRY_NEVER` and read the reply's `ErrorInfo`.
  */
 #define USERSIG_RETRY_UNKNOWN (0 - 1)
@@ -362,7 +362,7 @@ typedef struct usersig_signer usersig_signer;
 typedef struct usersig_verifier usersig_verifier;
 
 /**
- * What the caller requires of the token's userbuf (SPEC §5.8). Set `kind` to one of the
+ * What the caller requires of the token's userbuf (FORMAT.md §5.8). Set `kind` to one of the
  * `USERSIG_EXPECT_*` values and the fields that kind names; the others are ignored. Pointers
  * follow the input convention (`(NULL, 0)` is empty) and are read during the call only.
  */
@@ -433,11 +433,11 @@ typedef struct usersig_claims {
      */
     size_t userbuf_len;
     /**
-     * The userbuf is a well-formed PrivateMapKey (SPEC §6); the `pmk_*` fields are set.
+     * The userbuf is a well-formed PrivateMapKey (FORMAT.md §6); the `pmk_*` fields are set.
      */
     bool has_private_map_key;
     /**
-     * The PrivateMapKey names a string room (its text is in the userbuf, SPEC §6).
+     * The PrivateMapKey names a string room (its text is in the userbuf, FORMAT.md §6).
      */
     bool pmk_is_string_room;
     /**
@@ -499,7 +499,7 @@ const char *usersig_error_message(int code);
 const char *usersig_error_kind(int code);
 
 /**
- * Creates a signer for `sdkappid` with the app's key, used as its raw bytes (SPEC §1).
+ * Creates a signer for `sdkappid` with the app's key, used as its raw bytes (FORMAT.md §1).
  *
  * - `key`, `key_len`: the key, not NUL-terminated. Read during the call only; the signer
  *   keeps a keyed HMAC state, wiped by `usersig_signer_free`.
@@ -574,7 +574,7 @@ int usersig_sign_at(const struct usersig_signer *signer,
 
 /**
  * As `usersig_sign`, the token carrying `userbuf` as `TLS.userbuf` (an empty userbuf is
- * still carried, SPEC §7).
+ * still carried, FORMAT.md §7).
  *
  * - `userbuf`, `userbuf_len`: any bytes, at most 65535; read during the call only.
  *
@@ -610,7 +610,7 @@ int usersig_sign_userbuf_at(const struct usersig_signer *signer,
                             size_t *len);
 
 /**
- * Mints a TRTC PrivateMapKey (SPEC §6) for numeric room `room_id`, granting `privileges`
+ * Mints a TRTC PrivateMapKey (FORMAT.md §6) for numeric room `room_id`, granting `privileges`
  * (bits of `USERSIG_PRIV_*`), issued now. Its absolute expiry is `time + expire`, which
  * must fit in 32 bits, as must the signer's SDKAppID.
  *
@@ -650,7 +650,7 @@ int usersig_sign_pmk_at(const struct usersig_signer *signer,
 /**
  * As `usersig_sign_pmk`, for the string room `room`, `room_len` (UTF-8, not NUL-terminated,
  * at most 65535 bytes; read during the call only). An empty string room means numeric
- * room 0 (SPEC §6).
+ * room 0 (FORMAT.md §6).
  *
  * # Safety
  * As `usersig_sign`; `room` must point to `room_len` readable bytes (or be NULL with length
@@ -686,7 +686,7 @@ int usersig_sign_pmk_str_at(const struct usersig_signer *signer,
                             size_t *len);
 
 /**
- * Creates a verifier for `sdkappid` with the app's key (raw bytes, SPEC §1) and its settings.
+ * Creates a verifier for `sdkappid` with the app's key (raw bytes, FORMAT.md §1) and its settings.
  *
  * - `key`, `key_len`: the key, not NUL-terminated. Read during the call only; the verifier
  *   keeps a keyed HMAC state, wiped by `usersig_verifier_free`.
@@ -694,7 +694,7 @@ int usersig_sign_pmk_str_at(const struct usersig_signer *signer,
  *   (`USERSIG_DEFAULT_MAX_FUTURE_SKEW_SECS` = 300).
  * - `leeway_secs`: how long after expiry a token is still accepted (usually 0).
  * - `max_token_len`, `max_inflated_len`: the size limits, enforced while decoding
- *   (`USERSIG_MAX_TOKEN_LEN`, `USERSIG_MAX_INFLATED_LEN` are SPEC §5.1's). Raising them
+ *   (`USERSIG_MAX_TOKEN_LEN`, `USERSIG_MAX_INFLATED_LEN` are FORMAT.md §5.1's). Raising them
  *   raises what an attacker's token may cost.
  * - `out`: on success receives a new verifier, owned by the caller, to be freed with
  *   `usersig_verifier_free`. Not written on failure.
@@ -724,7 +724,7 @@ int usersig_verifier_new(uint64_t sdkappid,
 void usersig_verifier_free(struct usersig_verifier *verifier);
 
 /**
- * Verifies `token` for `identifier` against the system clock (SPEC §5). See
+ * Verifies `token` for `identifier` against the system clock (FORMAT.md §5). See
  * `usersig_verify_at`.
  *
  * # Safety
@@ -741,7 +741,7 @@ int usersig_verify(const struct usersig_verifier *verifier,
                    size_t userbuf_cap);
 
 /**
- * Verifies `token` for `identifier` at `now` (Unix seconds). Checks run in SPEC §5 order;
+ * Verifies `token` for `identifier` at `now` (Unix seconds). Checks run in FORMAT.md §5 order;
  * the first failure is returned.
  *
  * - `verifier`: borrowed for the call.
@@ -816,7 +816,7 @@ int usersig_inspect_at(const char *token,
                        size_t *len);
 
 /**
- * Writes the URL of one REST API request (SPEC §8):
+ * Writes the URL of one REST API request (FORMAT.md §8):
  * `<base>/v4/<service>/<command>?sdkappid=<n>&identifier=<admin>&usersig=<token>&random=<u32>&contenttype=json`.
  * POST a JSON body to it (`{}` when there is nothing to send, never an empty body) with any
  * HTTP client; the library has none. Mint the admin UserSig with `usersig_sign` for the app
@@ -869,7 +869,7 @@ int usersig_rest_url(const char *endpoint,
                      size_t *len);
 
 /**
- * How to react to a REST reply's `ErrorCode` (SPEC §8): `USERSIG_RETRY_NEVER`,
+ * How to react to a REST reply's `ErrorCode` (FORMAT.md §8): `USERSIG_RETRY_NEVER`,
  * `USERSIG_RETRY_BACKOFF`, `USERSIG_RETRY_AFTER_60S` or `USERSIG_RETRY_RENEW_TOKEN` for a code
  * in the table, `USERSIG_RETRY_UNKNOWN` (-1) for any other code, 0 included (0 is success, not
  * an error). Never retry an unknown code.
@@ -882,7 +882,7 @@ int usersig_rest_code_retry(int64_t code);
 /**
  * The stable snake_case name of a REST `ErrorCode`, e.g. `"usersig_expired"` for 70001 (the
  * name `usersig explain` prints; 60004 and 60005 share one, as do 60018 and 60019). `""` for
- * a code outside SPEC §8's table.
+ * a code outside FORMAT.md §8's table.
  *
  * Returns a static NUL-terminated string: never NULL, never to be freed.
  *
@@ -893,7 +893,7 @@ const char *usersig_rest_code_name(int64_t code);
 
 /**
  * What a REST `ErrorCode` means (English, one line, no trailing period), e.g. `"the UserSig
- * has expired"` for 70001. `""` for a code outside SPEC §8's table.
+ * has expired"` for 70001. `""` for a code outside FORMAT.md §8's table.
  *
  * Returns a static NUL-terminated string: never NULL, never to be freed.
  *
@@ -904,7 +904,7 @@ const char *usersig_rest_code_meaning(int64_t code);
 
 /**
  * What to do about a REST `ErrorCode` (English, for a person; one line, no trailing period).
- * `""` for a code outside SPEC §8's table.
+ * `""` for a code outside FORMAT.md §8's table.
  *
  * Returns a static NUL-terminated string: never NULL, never to be freed.
  *

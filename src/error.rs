@@ -2,7 +2,7 @@
 //!
 //! Every verification failure has a stable machine-readable [`ErrorKind`] (shared by the Rust
 //! API, the C result codes and the CLI's JSON) and, where Tencent's servers report the same
-//! condition, the server error code it mirrors (SPEC §8).
+//! condition, the server error code it mirrors (FORMAT.md §8).
 
 use std::fmt;
 
@@ -20,26 +20,26 @@ use crate::time_fmt::{ago, rfc3339};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
-    /// The token could not be decoded: size, encoding, zlib, JSON or a field (SPEC §5.1-5.2).
+    /// The token could not be decoded: size, encoding, zlib, JSON or a field (FORMAT.md §5.1-5.2).
     Malformed,
-    /// `TLS.ver` is not `"2.0"`, or the token is a legacy v1 (ECDSA) token (SPEC §5.2).
+    /// `TLS.ver` is not `"2.0"`, or the token is a legacy v1 (ECDSA) token (FORMAT.md §5.2).
     UnsupportedVersion,
-    /// The token is for another SDKAppID (SPEC §5.3).
+    /// The token is for another SDKAppID (FORMAT.md §5.3).
     SdkAppIdMismatch,
-    /// The token is for another identifier (SPEC §5.4).
+    /// The token is for another identifier (FORMAT.md §5.4).
     IdentifierMismatch,
-    /// The signature does not match: wrong key, or altered content (SPEC §5.5).
+    /// The signature does not match: wrong key, or altered content (FORMAT.md §5.5).
     BadSignature,
-    /// The token's issue time is further in the future than the allowed skew (SPEC §5.6).
+    /// The token's issue time is further in the future than the allowed skew (FORMAT.md §5.6).
     NotYetValid,
-    /// The token has expired (SPEC §5.7).
+    /// The token has expired (FORMAT.md §5.7).
     Expired,
-    /// The userbuf is not what the caller expected (SPEC §5.8).
+    /// The userbuf is not what the caller expected (FORMAT.md §5.8).
     UserbufMismatch,
 }
 
 impl ErrorKind {
-    /// Every kind, in the order verification checks them (SPEC §5).
+    /// Every kind, in the order verification checks them (FORMAT.md §5).
     pub const ALL: [ErrorKind; 8] = [
         ErrorKind::Malformed,
         ErrorKind::UnsupportedVersion,
@@ -80,7 +80,7 @@ impl ErrorKind {
         ErrorKind::ALL.into_iter().find(|k| k.as_str() == name)
     }
 
-    /// The Tencent server error code for the same condition, where there is one (SPEC §8).
+    /// The Tencent server error code for the same condition, where there is one (FORMAT.md §8).
     ///
     /// ```
     /// use usersig::ErrorKind;
@@ -105,16 +105,16 @@ impl fmt::Display for ErrorKind {
     }
 }
 
-/// The layer of the token at which decoding failed (SPEC §4, §3).
+/// The layer of the token at which decoding failed (FORMAT.md §4, §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Layer {
-    /// The size limits of SPEC §5.1 (token length or inflated length).
+    /// The size limits of FORMAT.md §5.1 (token length or inflated length).
     Size,
-    /// The outer base64 variant of SPEC §4.2-4.3.
+    /// The outer base64 variant of FORMAT.md §4.2-4.3.
     Encoding,
-    /// The zlib stream of SPEC §4.1.
+    /// The zlib stream of FORMAT.md §4.1.
     Zlib,
-    /// The JSON document of SPEC §3.
+    /// The JSON document of FORMAT.md §3.
     Json,
     /// A field of the JSON document: missing, duplicated, of the wrong type or out of range.
     Field,
@@ -184,7 +184,7 @@ impl fmt::Display for Malformed {
     }
 }
 
-/// Why a token failed verification (SPEC §5). The first failing check, in SPEC order, wins.
+/// Why a token failed verification (FORMAT.md §5). The first failing check, in that order, wins.
 ///
 /// ```
 /// use usersig::{ErrorKind, Mint, Signer, Verifier, DEMO_KEY, DEMO_SDKAPPID};
@@ -200,7 +200,7 @@ impl fmt::Display for Malformed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum VerifyError {
-    /// The token could not be decoded (SPEC §5.1-5.2).
+    /// The token could not be decoded (FORMAT.md §5.1-5.2).
     Malformed(Malformed),
     /// `TLS.ver` is missing or not `"2.0"`.
     UnsupportedVersion {
@@ -350,7 +350,7 @@ impl fmt::Display for VerifyError {
 
 impl std::error::Error for VerifyError {}
 
-/// Why a token could not be minted (SPEC §7). Nothing is minted that could not verify.
+/// Why a token could not be minted (FORMAT.md §7). Nothing is minted that could not verify.
 ///
 /// ```
 /// use usersig::{SignError, Signer, DEMO_KEY};
@@ -367,8 +367,8 @@ pub enum SignError {
     EmptyIdentifier,
     /// The identifier contains a NUL byte.
     IdentifierContainsNul,
-    /// An input is longer than the format can carry (u16 lengths, SPEC §6-7), or the token
-    /// would exceed the verifier's default limits (SPEC §5.1: 16 KiB of token, 64 KiB of
+    /// An input is longer than the format can carry (u16 lengths, FORMAT.md §6-7), or the token
+    /// would exceed the verifier's default limits (FORMAT.md §5.1: 16 KiB of token, 64 KiB of
     /// JSON), which no default verifier would accept.
     TooLong {
         /// Which input: `"identifier"`, `"userbuf"`, `"room"`, `"token"` or `"token document"`.
@@ -378,14 +378,14 @@ pub enum SignError {
         /// The most the format can carry.
         max: usize,
     },
-    /// `time + expire` does not fit: in u64, or in u32 for a PrivateMapKey (SPEC §6).
+    /// `time + expire` does not fit: in u64, or in u32 for a PrivateMapKey (FORMAT.md §6).
     ExpiryOutOfRange {
         /// The issue time.
         time: u64,
         /// The lifetime in seconds.
         expire: u64,
     },
-    /// A PrivateMapKey stores the SDKAppID as u32 (SPEC §6); this one does not fit.
+    /// A PrivateMapKey stores the SDKAppID as u32 (FORMAT.md §6); this one does not fit.
     SdkAppIdOutOfRange {
         /// The SDKAppID.
         sdkappid: u64,

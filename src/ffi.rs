@@ -64,14 +64,14 @@ const _: () = assert!(USERSIG_VERSION_MINOR == parse_u32(env!("CARGO_PKG_VERSION
 const _: () = assert!(USERSIG_VERSION_PATCH == parse_u32(env!("CARGO_PKG_VERSION_PATCH")));
 
 // ---------------------------------------------------------------------------------------------
-// Result codes: stable, never reused. 1-19 verification (SPEC §5, in check order), 20-39
-// minting (SPEC §7), 40-59 calling errors (44-48: building a REST URL, SPEC §8), 60+ internal.
+// Result codes: stable, never reused. 1-19 verification (FORMAT.md §5, in check order), 20-39
+// minting (FORMAT.md §7), 40-59 calling errors (44-48: building a REST URL, FORMAT.md §8), 60+ internal.
 // ---------------------------------------------------------------------------------------------
 
 /// Success.
 pub const USERSIG_OK: c_int = 0;
 /// Verification: the token could not be decoded (size, encoding, zlib, JSON or a field;
-/// SPEC §5.1-5.2). Kind `"malformed"`; server code 70003.
+/// FORMAT.md §5.1-5.2). Kind `"malformed"`; server code 70003.
 pub const USERSIG_ERR_MALFORMED: c_int = 1;
 /// Verification: `TLS.ver` is not `"2.0"`, or a legacy v1 (ECDSA) token. Kind
 /// `"unsupported_version"`.
@@ -144,20 +144,20 @@ pub const USERSIG_ERR_PANIC: c_int = 60;
 // Sizes and settings
 // ---------------------------------------------------------------------------------------------
 
-/// The longest token the library verifies by default, in bytes (SPEC §5.1), and so the token
+/// The longest token the library verifies by default, in bytes (FORMAT.md §5.1), and so the token
 /// buffer size a caller needs, plus 1 for the NUL: `char buf[USERSIG_MAX_TOKEN_LEN + 1]`.
 /// Minting never produces a longer token: one that would be longer (only with identifiers or
 /// userbufs of many KiB) fails with `USERSIG_ERR_TOO_LONG`, since no default verifier would
-/// accept it (SPEC §7).
+/// accept it (FORMAT.md §7).
 pub const USERSIG_MAX_TOKEN_LEN: usize = 16 * 1024;
-/// The most bytes a token may inflate to by default (SPEC §5.1).
+/// The most bytes a token may inflate to by default (FORMAT.md §5.1).
 pub const USERSIG_MAX_INFLATED_LEN: usize = 64 * 1024;
-/// The longest userbuf the format carries (u16 lengths, SPEC §7): a userbuf buffer of this
+/// The longest userbuf the format carries (u16 lengths, FORMAT.md §7): a userbuf buffer of this
 /// size holds any userbuf a verifier with the default limits accepts.
 pub const USERSIG_MAX_USERBUF_LEN: usize = 65_535;
-/// The default lifetime of a token: 180 days, in seconds (SPEC §7).
+/// The default lifetime of a token: 180 days, in seconds (FORMAT.md §7).
 pub const USERSIG_DEFAULT_EXPIRE_SECS: u64 = 15_552_000;
-/// The default allowed clock skew for tokens issued in the future, in seconds (SPEC §5.6).
+/// The default allowed clock skew for tokens issued in the future, in seconds (FORMAT.md §5.6).
 pub const USERSIG_DEFAULT_MAX_FUTURE_SKEW_SECS: u64 = 300;
 
 /// Compression: stored blocks (zlib level 0), the default: fastest to mint and verify.
@@ -167,7 +167,7 @@ pub const USERSIG_COMPRESSION_FAST: c_int = 1;
 /// Compression: zlib level 6, the shortest tokens (as the Python, Node, PHP and Java SDKs).
 pub const USERSIG_COMPRESSION_STANDARD: c_int = 2;
 
-/// Privilege bit: create a room (SPEC §6).
+/// Privilege bit: create a room (FORMAT.md §6).
 pub const USERSIG_PRIV_CREATE_ROOM: u32 = 1;
 /// Privilege bit: enter a room.
 pub const USERSIG_PRIV_ENTER_ROOM: u32 = 2;
@@ -195,10 +195,10 @@ pub const USERSIG_EXPECT_USERBUF: i32 = 2;
 /// Expectation: a PrivateMapKey for numeric room `room_id` granting at least `privileges`.
 pub const USERSIG_EXPECT_ROOM: i32 = 3;
 /// Expectation: a PrivateMapKey for string room `room`/`room_len` granting at least
-/// `privileges` (an empty string room means numeric room 0, SPEC §6).
+/// `privileges` (an empty string room means numeric room 0, FORMAT.md §6).
 pub const USERSIG_EXPECT_STR_ROOM: i32 = 4;
 
-/// Retry class of a REST error code (`usersig_rest_code_retry`): the code is not in SPEC §8's
+/// Retry class of a REST error code (`usersig_rest_code_retry`): the code is not in FORMAT.md §8's
 /// table. Treat it as `USERSIG_RETRY_NEVER` and read the reply's `ErrorInfo`.
 // Written `0 - 1` so that cbindgen emits `(0 - 1)`: a bare `-1` macro breaks `x-MACRO`.
 pub const USERSIG_RETRY_UNKNOWN: c_int = 0 - 1;
@@ -270,9 +270,9 @@ pub struct usersig_claims {
     pub has_userbuf: bool,
     /// The length of the decoded userbuf in bytes (0 without one).
     pub userbuf_len: usize,
-    /// The userbuf is a well-formed PrivateMapKey (SPEC §6); the `pmk_*` fields are set.
+    /// The userbuf is a well-formed PrivateMapKey (FORMAT.md §6); the `pmk_*` fields are set.
     pub has_private_map_key: bool,
-    /// The PrivateMapKey names a string room (its text is in the userbuf, SPEC §6).
+    /// The PrivateMapKey names a string room (its text is in the userbuf, FORMAT.md §6).
     pub pmk_is_string_room: bool,
     /// The PrivateMapKey's numeric room (0 for a string room).
     pub pmk_room_id: u32,
@@ -282,7 +282,7 @@ pub struct usersig_claims {
     pub pmk_expires_at: u32,
 }
 
-/// What the caller requires of the token's userbuf (SPEC §5.8). Set `kind` to one of the
+/// What the caller requires of the token's userbuf (FORMAT.md §5.8). Set `kind` to one of the
 /// `USERSIG_EXPECT_*` values and the fields that kind names; the others are ignored. Pointers
 /// follow the input convention (`(NULL, 0)` is empty) and are read during the call only.
 #[repr(C)]
@@ -555,7 +555,7 @@ unsafe fn str_in<'a>(ptr: *const c_char, len: usize) -> Result<&'a str, Code> {
     std::str::from_utf8(bytes).map_err(|_| Code(USERSIG_ERR_INVALID_UTF8))
 }
 
-/// Borrows a token: text that is not UTF-8 is not a token (SPEC §4.2), so it is malformed.
+/// Borrows a token: text that is not UTF-8 is not a token (FORMAT.md §4.2), so it is malformed.
 ///
 /// # Safety
 /// As [`bytes_in`].
@@ -742,7 +742,7 @@ pub unsafe extern "C" fn usersig_error_kind(code: c_int) -> *const c_char {
 // Signer
 // ---------------------------------------------------------------------------------------------
 
-/// Creates a signer for `sdkappid` with the app's key, used as its raw bytes (SPEC §1).
+/// Creates a signer for `sdkappid` with the app's key, used as its raw bytes (FORMAT.md §1).
 ///
 /// - `key`, `key_len`: the key, not NUL-terminated. Read during the call only; the signer
 ///   keeps a keyed HMAC state, wiped by `usersig_signer_free`.
@@ -937,7 +937,7 @@ pub unsafe extern "C" fn usersig_sign_at(
 }
 
 /// As `usersig_sign`, the token carrying `userbuf` as `TLS.userbuf` (an empty userbuf is
-/// still carried, SPEC §7).
+/// still carried, FORMAT.md §7).
 ///
 /// - `userbuf`, `userbuf_len`: any bytes, at most 65535; read during the call only.
 ///
@@ -1011,7 +1011,7 @@ pub unsafe extern "C" fn usersig_sign_userbuf_at(
     })
 }
 
-/// Mints a TRTC PrivateMapKey (SPEC §6) for numeric room `room_id`, granting `privileges`
+/// Mints a TRTC PrivateMapKey (FORMAT.md §6) for numeric room `room_id`, granting `privileges`
 /// (bits of `USERSIG_PRIV_*`), issued now. Its absolute expiry is `time + expire`, which
 /// must fit in 32 bits, as must the signer's SDKAppID.
 ///
@@ -1089,7 +1089,7 @@ pub unsafe extern "C" fn usersig_sign_pmk_at(
 
 /// As `usersig_sign_pmk`, for the string room `room`, `room_len` (UTF-8, not NUL-terminated,
 /// at most 65535 bytes; read during the call only). An empty string room means numeric
-/// room 0 (SPEC §6).
+/// room 0 (FORMAT.md §6).
 ///
 /// # Safety
 /// As `usersig_sign`; `room` must point to `room_len` readable bytes (or be NULL with length
@@ -1173,7 +1173,7 @@ pub unsafe extern "C" fn usersig_sign_pmk_str_at(
 // Verifier
 // ---------------------------------------------------------------------------------------------
 
-/// Creates a verifier for `sdkappid` with the app's key (raw bytes, SPEC §1) and its settings.
+/// Creates a verifier for `sdkappid` with the app's key (raw bytes, FORMAT.md §1) and its settings.
 ///
 /// - `key`, `key_len`: the key, not NUL-terminated. Read during the call only; the verifier
 ///   keeps a keyed HMAC state, wiped by `usersig_verifier_free`.
@@ -1181,7 +1181,7 @@ pub unsafe extern "C" fn usersig_sign_pmk_str_at(
 ///   (`USERSIG_DEFAULT_MAX_FUTURE_SKEW_SECS` = 300).
 /// - `leeway_secs`: how long after expiry a token is still accepted (usually 0).
 /// - `max_token_len`, `max_inflated_len`: the size limits, enforced while decoding
-///   (`USERSIG_MAX_TOKEN_LEN`, `USERSIG_MAX_INFLATED_LEN` are SPEC §5.1's). Raising them
+///   (`USERSIG_MAX_TOKEN_LEN`, `USERSIG_MAX_INFLATED_LEN` are FORMAT.md §5.1's). Raising them
 ///   raises what an attacker's token may cost.
 /// - `out`: on success receives a new verifier, owned by the caller, to be freed with
 ///   `usersig_verifier_free`. Not written on failure.
@@ -1286,7 +1286,7 @@ unsafe fn verify(
     let (verifier, token, identifier, expect, userbuf_buf) = unsafe {
         (
             handle(verifier)?,
-            // Not checked as UTF-8 here: decoding finds a token that is not (SPEC §4.2).
+            // Not checked as UTF-8 here: decoding finds a token that is not (FORMAT.md §4.2).
             bytes_in(token.cast::<u8>(), token_len)?,
             str_in(identifier, identifier_len)?,
             expectation(expect)?,
@@ -1333,7 +1333,7 @@ unsafe fn verify(
     Ok(())
 }
 
-/// Verifies `token` for `identifier` against the system clock (SPEC §5). See
+/// Verifies `token` for `identifier` against the system clock (FORMAT.md §5). See
 /// `usersig_verify_at`.
 ///
 /// # Safety
@@ -1369,7 +1369,7 @@ pub unsafe extern "C" fn usersig_verify(
     })
 }
 
-/// Verifies `token` for `identifier` at `now` (Unix seconds). Checks run in SPEC §5 order;
+/// Verifies `token` for `identifier` at `now` (Unix seconds). Checks run in FORMAT.md §5 order;
 /// the first failure is returned.
 ///
 /// - `verifier`: borrowed for the call.
@@ -1501,7 +1501,7 @@ pub unsafe extern "C" fn usersig_inspect_at(
 }
 
 // ---------------------------------------------------------------------------------------------
-// REST API (SPEC §8): the request URL and what an `ErrorCode` means. No HTTP client.
+// REST API (FORMAT.md §8): the request URL and what an `ErrorCode` means. No HTTP client.
 // ---------------------------------------------------------------------------------------------
 
 /// The body of `usersig_rest_url`.
@@ -1562,7 +1562,7 @@ unsafe fn rest_url(
     text_out.put_or_report(&text, text.len() + spare)
 }
 
-/// Writes the URL of one REST API request (SPEC §8):
+/// Writes the URL of one REST API request (FORMAT.md §8):
 /// `<base>/v4/<service>/<command>?sdkappid=<n>&identifier=<admin>&usersig=<token>&random=<u32>&contenttype=json`.
 /// POST a JSON body to it (`{}` when there is nothing to send, never an empty body) with any
 /// HTTP client; the library has none. Mint the admin UserSig with `usersig_sign` for the app
@@ -1682,7 +1682,7 @@ fn rest_texts() -> &'static RestTexts {
     })
 }
 
-/// The texts of a code in SPEC §8's table.
+/// The texts of a code in FORMAT.md §8's table.
 fn code_texts(code: i64) -> Option<&'static CodeTexts> {
     let index = rest::CODES
         .binary_search_by_key(&code, |info| info.code)
@@ -1701,7 +1701,7 @@ fn or_empty(text: Option<&'static std::ffi::CString>) -> *const c_char {
     text.map_or(c"".as_ptr(), |t| t.as_ptr())
 }
 
-/// How to react to a REST reply's `ErrorCode` (SPEC §8): `USERSIG_RETRY_NEVER`,
+/// How to react to a REST reply's `ErrorCode` (FORMAT.md §8): `USERSIG_RETRY_NEVER`,
 /// `USERSIG_RETRY_BACKOFF`, `USERSIG_RETRY_AFTER_60S` or `USERSIG_RETRY_RENEW_TOKEN` for a code
 /// in the table, `USERSIG_RETRY_UNKNOWN` (-1) for any other code, 0 included (0 is success, not
 /// an error). Never retry an unknown code.
@@ -1717,7 +1717,7 @@ pub unsafe extern "C" fn usersig_rest_code_retry(code: i64) -> c_int {
 
 /// The stable snake_case name of a REST `ErrorCode`, e.g. `"usersig_expired"` for 70001 (the
 /// name `usersig explain` prints; 60004 and 60005 share one, as do 60018 and 60019). `""` for
-/// a code outside SPEC §8's table.
+/// a code outside FORMAT.md §8's table.
 ///
 /// Returns a static NUL-terminated string: never NULL, never to be freed.
 ///
@@ -1729,7 +1729,7 @@ pub unsafe extern "C" fn usersig_rest_code_name(code: i64) -> *const c_char {
 }
 
 /// What a REST `ErrorCode` means (English, one line, no trailing period), e.g. `"the UserSig
-/// has expired"` for 70001. `""` for a code outside SPEC §8's table.
+/// has expired"` for 70001. `""` for a code outside FORMAT.md §8's table.
 ///
 /// Returns a static NUL-terminated string: never NULL, never to be freed.
 ///
@@ -1741,7 +1741,7 @@ pub unsafe extern "C" fn usersig_rest_code_meaning(code: i64) -> *const c_char {
 }
 
 /// What to do about a REST `ErrorCode` (English, for a person; one line, no trailing period).
-/// `""` for a code outside SPEC §8's table.
+/// `""` for a code outside FORMAT.md §8's table.
 ///
 /// Returns a static NUL-terminated string: never NULL, never to be freed.
 ///
@@ -1893,7 +1893,7 @@ mod tests {
         assert_eq!(
             USERSIG_MAX_TOKEN_LEN,
             Limits::default().max_token_bytes,
-            "SPEC §5.1"
+            "FORMAT.md §5.1"
         );
         assert_eq!(
             USERSIG_MAX_INFLATED_LEN,

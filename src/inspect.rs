@@ -12,7 +12,7 @@ use crate::time_fmt::{rfc3339, span, unix_now};
 use crate::token::{self, Limits, OuterStyle};
 use crate::userbuf::PrivateMapKey;
 
-/// What the zlib header and first block say about how the token was compressed (SPEC §4.1).
+/// What the zlib header and first block say about how the token was compressed (FORMAT.md §4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ZlibInfo {
     /// The two header bytes.
@@ -44,7 +44,7 @@ impl ZlibInfo {
     }
 }
 
-/// How the JSON document was written (SPEC §3, §9).
+/// How the JSON document was written (FORMAT.md §3, §9).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JsonStyle {
     /// The keys in the order they appear.

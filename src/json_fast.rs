@@ -1,4 +1,4 @@
-//! A one-pass reader for the JSON documents every SDK writes in practice (SPEC §3): one flat
+//! A one-pass reader for the JSON documents every SDK writes in practice (FORMAT.md §3): one flat
 //! object of the seven known keys, unescaped strings and plain non-negative integers.
 //!
 //! It never decides anything on its own: it returns a [`Document`] only when the document is
@@ -217,7 +217,7 @@ pub(crate) fn parse(json: &[u8]) -> Option<Document<'_>> {
     parse_canonical(json).or_else(|| parse_any_layout(json))
 }
 
-/// The document when it has exactly the layout we mint (SPEC §3), or one of the official
+/// The document when it has exactly the layout we mint (FORMAT.md §3), or one of the official
 /// SDKs' variants of it: the keys in the order ver, identifier, sdkappid, expire, time,
 /// [userbuf], sig (the npm SDK puts time before expire), either compact (ours, the npm and Go
 /// SDKs') or with `", "` and `": "` between items (the Python SDK's `json.dumps`), and `}` or

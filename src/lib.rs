@@ -8,10 +8,10 @@
 //! - [`inspect`] decodes any token without the key and says what it claims, who probably
 //!   minted it and what looks wrong.
 //! - [`rest`] builds REST API URLs, keeps a self-renewing admin token, reads the response
-//!   envelope and explains every error code (SPEC §8); feature `client` adds a pooled HTTPS client.
+//!   envelope and explains every error code (FORMAT.md §8); feature `client` adds a pooled HTTPS client.
 //! - [`ffi`] is the C ABI (`include/usersig.h`) that C, C++ and every other language link.
 //!
-//! The format is specified byte by byte in the project's `SPEC.md`; code cites its sections.
+//! The format is specified byte by byte in the project's `docs/FORMAT.md`; code cites its sections.
 //!
 //! ```
 //! use usersig::{ErrorKind, Mint, Signer, Verifier, DEMO_KEY, DEMO_SDKAPPID};
@@ -65,10 +65,10 @@ pub use token::{Compression, Limits, OuterStyle};
 pub use userbuf::{PmkParseError, PrivateMapKey, Privileges, Room};
 pub use verify::{Claims, DEFAULT_MAX_FUTURE_SKEW_SECS, Expect, Verifier};
 
-/// The public demo SDKAppID used in Tencent's documentation and in SPEC §2.
+/// The public demo SDKAppID used in Tencent's documentation and in FORMAT.md §2.
 pub const DEMO_SDKAPPID: u64 = 1_400_000_000;
 
-/// The public demo key from Tencent's documentation (SPEC §2). Never use it in production.
+/// The public demo key from Tencent's documentation (FORMAT.md §2). Never use it in production.
 pub const DEMO_KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
 
 // The README's examples compile as doctests, so they cannot drift from the API.
@@ -95,7 +95,7 @@ pub fn claims_json(claims: &Claims) -> serde_json::Value {
         "expire": claims.expire,
         "expires_at": claims.expires_at,
         "expires_at_utc": time_fmt::rfc3339(claims.expires_at),
-        // Canonical base64 of the bytes (the received text may be line-wrapped, SPEC §9).
+        // Canonical base64 of the bytes (the received text may be line-wrapped, FORMAT.md §9).
         "userbuf_b64": claims.userbuf.as_deref().map(|b| {
             use base64::Engine as _;
             token::B64.encode(b)
@@ -112,7 +112,7 @@ pub mod __fuzz {
 
     use crate::{Limits, Malformed, VerifyError, token};
 
-    /// The fields of a type-checked v2 document (SPEC §3); nothing verified.
+    /// The fields of a type-checked v2 document (FORMAT.md §3); nothing verified.
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct Fields {
         /// `TLS.identifier`.
@@ -129,17 +129,17 @@ pub mod __fuzz {
         pub sig_b64: String,
     }
 
-    /// SPEC §4.2-4.3: token text to zlib bytes.
+    /// FORMAT.md §4.2-4.3: token text to zlib bytes.
     pub fn decode_outer(token: &str, limits: &Limits) -> Result<Vec<u8>, Malformed> {
         token::decode_outer(token, limits).map(|(bytes, _)| bytes)
     }
 
-    /// SPEC §4: token text to the inflated JSON bytes, by the path verification takes.
+    /// FORMAT.md §4: token text to the inflated JSON bytes, by the path verification takes.
     pub fn decode_to_json(token: &str, limits: &Limits) -> Result<Vec<u8>, Malformed> {
         token::decode_to_json_fast(token, limits)
     }
 
-    /// SPEC §4.2: bytes to token text, as minting writes it.
+    /// FORMAT.md §4.2: bytes to token text, as minting writes it.
     pub fn encode_outer(bytes: &[u8], out: &mut String) {
         token::encode_outer(bytes, out)
     }
@@ -149,7 +149,7 @@ pub mod __fuzz {
         token::decode_outer_fast(token, limits)
     }
 
-    /// SPEC §3, §5.2: JSON bytes to type-checked fields.
+    /// FORMAT.md §3, §5.2: JSON bytes to type-checked fields.
     pub fn parse_document(json: &[u8]) -> Result<Fields, VerifyError> {
         token::parse_document(json).map(fields)
     }
@@ -159,7 +159,7 @@ pub mod __fuzz {
         crate::json_fast::parse_canonical(json).map(fields)
     }
 
-    /// SPEC §3, §5.2 by the serde_json reference path alone (no fast path).
+    /// FORMAT.md §3, §5.2 by the serde_json reference path alone (no fast path).
     pub fn parse_document_reference(json: &[u8]) -> Result<Fields, VerifyError> {
         token::parse_document_reference(json).map(fields)
     }

@@ -1,4 +1,4 @@
-//! The SPEC §2 signature: HMAC-SHA256 over the content lines, with the key's HMAC state made
+//! The FORMAT.md §2 signature: HMAC-SHA256 over the content lines, with the key's HMAC state made
 //! once per signer or verifier.
 //!
 //! The content is laid out in one stack buffer and handed to the HMAC core as whole blocks,
@@ -34,7 +34,7 @@ const _: fn() = || {
     wiped_on_drop::<sha2::block_api::Sha256VarCore>();
 };
 
-/// The token fields the signature covers (SPEC §2), the numbers in decimal: the caller
+/// The token fields the signature covers (FORMAT.md §2), the numbers in decimal: the caller
 /// formats them once for both the signature and the document.
 #[derive(Clone, Copy)]
 pub(crate) struct Content<'a> {
@@ -83,7 +83,7 @@ impl Sink for Stream<'_> {
 }
 
 impl KeyedMac {
-    /// The state for `key`, used as its raw bytes, never hex-decoded (SPEC §1).
+    /// The state for `key`, used as its raw bytes, never hex-decoded (FORMAT.md §1).
     pub(crate) fn new(key: &[u8]) -> Result<Self, SignError> {
         if key.is_empty() {
             return Err(SignError::EmptyKey);
@@ -94,7 +94,7 @@ impl KeyedMac {
             .map_err(|_| SignError::EmptyKey)
     }
 
-    /// The 32-byte tag over the SPEC §2 content lines of `content`; nothing is allocated.
+    /// The 32-byte tag over the FORMAT.md §2 content lines of `content`; nothing is allocated.
     pub(crate) fn tag(&self, content: &Content<'_>) -> [u8; 32] {
         let mut core = self.core.clone();
         let mut buffer = Buffer::<HmacCore<Sha256>>::default();
@@ -121,7 +121,7 @@ impl KeyedMac {
         out.into()
     }
 
-    /// The SPEC §2 content lines, piece by piece.
+    /// The FORMAT.md §2 content lines, piece by piece.
     #[inline(always)]
     fn feed(&self, sink: &mut impl Sink, c: &Content<'_>) -> Option<()> {
         sink.put(b"TLS.identifier:")?;

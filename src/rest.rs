@@ -1,4 +1,4 @@
-//! Tencent's REST API, the reason servers mint admin UserSigs (SPEC §8): the request URL, a
+//! Tencent's REST API, the reason servers mint admin UserSigs (FORMAT.md §8): the request URL, a
 //! self-renewing admin token, the response envelope and what every documented error code means.
 //!
 //! Nothing here touches the network. The optional `client` feature adds `Client`, a blocking,
@@ -41,7 +41,7 @@ use crate::time_fmt::unix_now;
 // Regions and endpoints
 // ---------------------------------------------------------------------------------------------
 
-/// A data-center region of Tencent Cloud Chat (IM), each with its own REST domain (SPEC §8).
+/// A data-center region of Tencent Cloud Chat (IM), each with its own REST domain (FORMAT.md §8).
 ///
 /// An app lives in one region, chosen when it was created; calling another region's domain
 /// fails with 70016 or 70020. The domains are the ones Tencent's "RESTful API Overview" page
@@ -425,12 +425,12 @@ impl fmt::Display for UrlError {
 
 impl std::error::Error for UrlError {}
 
-/// The URL of one REST request (SPEC §8):
+/// The URL of one REST request (FORMAT.md §8):
 /// `<base>/v4/<service>/<command>?sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json`.
 ///
 /// `random` is fresh for every `RestUrl` (see [`fresh_random`]) unless pinned with
 /// [`RestUrl::random`]. The identifier and the token are percent-encoded; a token in the
-/// UserSig alphabet (SPEC §4.2) passes through unchanged, a plain-base64 one gets `+/=` escaped.
+/// UserSig alphabet (FORMAT.md §4.2) passes through unchanged, a plain-base64 one gets `+/=` escaped.
 ///
 /// ```
 /// use usersig::rest::{Endpoint, RestUrl};
@@ -577,7 +577,7 @@ fn check_segment(what: &'static str, value: &str) -> Result<(), UrlError> {
     }
 }
 
-/// RFC 3986 unreserved characters pass, and `*`, which the UserSig alphabet uses (SPEC §4.2)
+/// RFC 3986 unreserved characters pass, and `*`, which the UserSig alphabet uses (FORMAT.md §4.2)
 /// and which is legal in a query: a UserSig goes out byte for byte as the official SDKs send it.
 fn percent_encode_into(text: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -595,7 +595,7 @@ fn percent_encode_into(text: &str, out: &mut String) {
 
 /// A fresh `random` for a request URL, from the operating system's generator.
 ///
-/// SPEC §8 only asks that `random` be fresh per request: it identifies the request, it is not a
+/// FORMAT.md §8 only asks that `random` be fresh per request: it identifies the request, it is not a
 /// secret. We draw it from the OS (`getrandom`) all the same: it is as cheap as a userspace PRNG
 /// at this rate, needs no seeding or state, and two processes started in the same instant cannot
 /// collide by construction. In the practically impossible case that the OS generator fails, a
@@ -700,7 +700,7 @@ struct Issued {
 }
 
 /// One admin UserSig, shared by every REST request of a process and minted anew ahead of its
-/// expiry (SPEC §8: "renew it ahead of time, never per request").
+/// expiry (FORMAT.md §8: "renew it ahead of time, never per request").
 ///
 /// [`get`](AdminToken::get) is the hot path: one atomic load of the current token and a clock
 /// read; it takes no lock and does not allocate (it returns an `Arc<str>`, a reference count
@@ -981,7 +981,7 @@ impl AdminToken {
 // Error codes
 // ---------------------------------------------------------------------------------------------
 
-/// Whether and how to retry a request that failed with a given code (SPEC §8).
+/// Whether and how to retry a request that failed with a given code (FORMAT.md §8).
 ///
 /// The names of [`as_str`](RetryClass::as_str) and the integer values are a public contract
 /// (the C ABI returns the integer).
@@ -1058,7 +1058,7 @@ impl fmt::Display for RetryClass {
     }
 }
 
-/// What a REST error code means and what to do about it: one row of SPEC §8's table.
+/// What a REST error code means and what to do about it: one row of FORMAT.md §8's table.
 ///
 /// ```
 /// let info = usersig::rest::describe(70009).unwrap();
@@ -1096,7 +1096,7 @@ const fn row(
     }
 }
 
-/// Every code of SPEC §8's table, in numeric order.
+/// Every code of FORMAT.md §8's table, in numeric order.
 ///
 /// ```
 /// use usersig::rest::CODES;
@@ -1308,7 +1308,7 @@ pub const CODES: [CodeInfo; 28] = {
     ]
 };
 
-/// What `code` means and whether to retry, or `None` for a code outside SPEC §8's table
+/// What `code` means and whether to retry, or `None` for a code outside FORMAT.md §8's table
 /// (including 0, success).
 ///
 /// ```
@@ -1326,7 +1326,7 @@ pub fn describe(code: i64) -> Option<&'static CodeInfo> {
         .and_then(|i| CODES.get(i))
 }
 
-/// A REST error code as a type: one variant per condition of SPEC §8's table, and
+/// A REST error code as a type: one variant per condition of FORMAT.md §8's table, and
 /// [`Unknown`](RestCode::Unknown) for everything else.
 ///
 /// ```
@@ -1398,7 +1398,7 @@ pub enum RestCode {
     SdkAppIdNotFound,
     /// 70050: too many UserSig failures; locked out for a minute.
     UserSigLockout,
-    /// A code outside SPEC §8's table (service-specific codes, new codes).
+    /// A code outside FORMAT.md §8's table (service-specific codes, new codes).
     Unknown(i64),
 }
 
@@ -1574,7 +1574,7 @@ impl fmt::Display for EnvelopeError {
 
 impl std::error::Error for EnvelopeError {}
 
-/// A REST response (SPEC §8): the four common fields, and every other field of the body
+/// A REST response (FORMAT.md §8): the four common fields, and every other field of the body
 /// untouched in [`rest`](Envelope::rest).
 ///
 /// Lenient where it costs nothing: `ErrorCode` may be missing on an `OK` response (it is then
@@ -1809,7 +1809,7 @@ mod client {
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
     /// The default timeout of a whole request, connecting included: 10 s.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-    /// The shortest whole-request timeout accepted: 4 s. The server gives up after 3 s (SPEC
+    /// The shortest whole-request timeout accepted: 4 s. The server gives up after 3 s (FORMAT.md
     /// §8); a client that gives up first cannot know whether its request took effect.
     pub const MIN_TIMEOUT: Duration = Duration::from_secs(4);
     /// Responses longer than this are refused (a REST reply is kilobytes; a page of a large
@@ -1817,7 +1817,7 @@ mod client {
     const MAX_RESPONSE_BYTES: u64 = 16 << 20;
 
     /// How [`Client`] retries: a bounded number of attempts, exponential backoff with jitter,
-    /// and only on what SPEC §8 marks retryable or on network failures.
+    /// and only on what FORMAT.md §8 marks retryable or on network failures.
     ///
     /// - [`RetryClass::Backoff`] codes, network errors and HTTP 408/429/5xx without an envelope:
     ///   retried after `base * 2^(n-1)` (capped at `max_delay`), jittered to between half and
@@ -2197,7 +2197,7 @@ mod client {
         }
 
         /// Calls `service`/`command` with a body given as JSON text, sent as is after checking
-        /// that it is an object. An empty or blank body sends `{}` (SPEC §8: never empty).
+        /// that it is an object. An empty or blank body sends `{}` (FORMAT.md §8: never empty).
         ///
         /// ```no_run
         /// # use usersig::rest::{AdminToken, Client, Endpoint};
@@ -2230,7 +2230,7 @@ mod client {
             loop {
                 attempts += 1;
                 let token = self.token.get()?;
-                // A fresh `random` per attempt (SPEC §8).
+                // A fresh `random` per attempt (FORMAT.md §8).
                 RestUrl::new(&self.endpoint, service, command)
                     .sdkappid(self.token.sdkappid())
                     .identifier(self.token.identifier())

@@ -1,4 +1,4 @@
-//! Minting: parameters -> signed content -> HMAC -> JSON -> zlib -> token (SPEC §2, §7).
+//! Minting: parameters -> signed content -> HMAC -> JSON -> zlib -> token (FORMAT.md §2, §7).
 
 use std::cell::RefCell;
 use std::fmt;
@@ -11,7 +11,7 @@ use crate::token::{self, Compression, Limits, OutDoc};
 use crate::userbuf::{Privileges, Room, write_pmk};
 use crate::zlib;
 
-/// The default lifetime: 180 days, as in Tencent's documentation (SPEC §7).
+/// The default lifetime: 180 days, as in Tencent's documentation (FORMAT.md §7).
 pub const DEFAULT_EXPIRE_SECS: u64 = 180 * 86_400;
 
 /// What to mint: the identifier, the lifetime, the issue time and the userbuf.
@@ -53,7 +53,7 @@ impl<'a> Mint<'a> {
         }
     }
 
-    /// The lifetime in seconds, counted from the issue time. 0 is allowed (SPEC §7).
+    /// The lifetime in seconds, counted from the issue time. 0 is allowed (FORMAT.md §7).
     pub fn expire_secs(mut self, expire: u64) -> Self {
         self.expire = expire;
         self
@@ -65,13 +65,13 @@ impl<'a> Mint<'a> {
         self
     }
 
-    /// Carry these bytes as `TLS.userbuf` (an empty userbuf is still carried, SPEC §7).
+    /// Carry these bytes as `TLS.userbuf` (an empty userbuf is still carried, FORMAT.md §7).
     pub fn userbuf(mut self, userbuf: &'a [u8]) -> Self {
         self.payload = Payload::Userbuf(userbuf);
         self
     }
 
-    /// Carry a TRTC PrivateMapKey for `room` granting `privileges` (SPEC §6). Its absolute
+    /// Carry a TRTC PrivateMapKey for `room` granting `privileges` (FORMAT.md §6). Its absolute
     /// expiry is the token's `time + expire`.
     pub fn private_map_key(mut self, room: Room<'a>, privileges: Privileges) -> Self {
         self.payload = Payload::PrivateMapKey { room, privileges };
@@ -111,7 +111,7 @@ impl fmt::Debug for Signer {
 }
 
 impl Signer {
-    /// A signer for `sdkappid` with the app's key (used as raw bytes, SPEC §1).
+    /// A signer for `sdkappid` with the app's key (used as raw bytes, FORMAT.md §1).
     ///
     /// ```
     /// assert_eq!(usersig::Signer::new(1, "").unwrap_err(), usersig::SignError::EmptyKey);
@@ -180,7 +180,7 @@ impl Signer {
         self.mint(&Mint::new(identifier).expire_secs(expire).userbuf(userbuf))
     }
 
-    /// A TRTC PrivateMapKey issued now for `room` (SPEC §6).
+    /// A TRTC PrivateMapKey issued now for `room` (FORMAT.md §6).
     ///
     /// ```
     /// # use usersig::{Privileges, Room, Signer, DEMO_KEY};
@@ -295,7 +295,7 @@ impl Signer {
                     })?;
                 let expires_at = u32::try_from(expires_at)
                     .map_err(|_| SignError::ExpiryOutOfRange { time, expire })?;
-                // SPEC §6: an empty string room means numeric room 0, version 0.
+                // FORMAT.md §6: an empty string room means numeric room 0, version 0.
                 let room = match room.normalized() {
                     Room::Numeric(n) => (n, None),
                     Room::Str(s) => (0, Some(s)),
@@ -348,7 +348,7 @@ impl Signer {
         let sig_b64 = sig.get(..44).unwrap_or_default();
 
         let doc = OutDoc { content, sig_b64 };
-        // SPEC §7: never mint what §5 would refuse. Only identifiers or userbufs of many KiB
+        // FORMAT.md §7: never mint what §5 would refuse. Only identifiers or userbufs of many KiB
         // get near the default limits.
         let limits = Limits::default();
         let check_document = |len: usize| {
@@ -499,7 +499,7 @@ impl fmt::Display for UserIdProblem {
     }
 }
 
-/// Checks Tencent's documented UserID rules: 1 to 32 bytes of printable ASCII (SPEC §7).
+/// Checks Tencent's documented UserID rules: 1 to 32 bytes of printable ASCII (FORMAT.md §7).
 /// Minting does not require this; it is a separate, explicit check.
 ///
 /// ```

@@ -1,5 +1,5 @@
 //! The wire format: the JSON document, the zlib stream and the outer base64 variant
-//! (SPEC §3-4), in both directions. Knows nothing of keys or signatures.
+//! (FORMAT.md §3-4), in both directions. Knows nothing of keys or signatures.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -15,16 +15,16 @@ use crate::error::{Layer, Malformed, Shown, VerifyError};
 use crate::mac::Content;
 use crate::zlib;
 
-/// Standard alphabet, padding optional on input (SPEC §4.3), canonical trailing bits required.
+/// Standard alphabet, padding optional on input (FORMAT.md §4.3), canonical trailing bits required.
 pub(crate) const B64_LENIENT: GeneralPurpose = GeneralPurpose::new(
     &alphabet::STANDARD,
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-/// Standard alphabet with padding: what we emit for `TLS.userbuf` and `TLS.sig` (SPEC §1).
+/// Standard alphabet with padding: what we emit for `TLS.userbuf` and `TLS.sig` (FORMAT.md §1).
 pub(crate) const B64: GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
-/// How the JSON document is compressed. Every setting yields a zlib stream (SPEC §4.1) that
+/// How the JSON document is compressed. Every setting yields a zlib stream (FORMAT.md §4.1) that
 /// every official verifier accepts; they trade token length for minting speed.
 ///
 /// ```
@@ -64,7 +64,7 @@ impl Compression {
     }
 }
 
-/// Size limits on untrusted tokens, enforced while decoding and inflating (SPEC §5.1).
+/// Size limits on untrusted tokens, enforced while decoding and inflating (FORMAT.md §5.1).
 ///
 /// ```
 /// let limits = usersig::Limits::default();
@@ -88,10 +88,10 @@ impl Default for Limits {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Encoding (SPEC §3 "we emit", §4).
+// Encoding (FORMAT.md §3 "we emit", §4).
 // ---------------------------------------------------------------------------------------------
 
-/// The fields we write (SPEC §3): the signed content and the signature.
+/// The fields we write (FORMAT.md §3): the signed content and the signature.
 pub(crate) struct OutDoc<'a> {
     pub content: Content<'a>,
     /// Base64 text (ASCII), kept as bytes: it is only ever copied into the document.
@@ -99,7 +99,7 @@ pub(crate) struct OutDoc<'a> {
 }
 
 /// Compact JSON in the order ver, identifier, sdkappid, expire, time, [userbuf], sig; no
-/// trailing newline; non-ASCII as raw UTF-8 (SPEC §3).
+/// trailing newline; non-ASCII as raw UTF-8 (FORMAT.md §3).
 pub(crate) fn write_json(doc: &OutDoc<'_>, out: &mut Vec<u8>) {
     let c = &doc.content;
     out.extend_from_slice(br#"{"TLS.ver":"2.0","TLS.identifier":"#);
@@ -135,7 +135,7 @@ fn write_json_string(s: &str, out: &mut Vec<u8>) {
     }
 }
 
-/// Compresses `json` as a zlib stream (SPEC §4.1) and appends it to `out`.
+/// Compresses `json` as a zlib stream (FORMAT.md §4.1) and appends it to `out`.
 pub(crate) fn compress(json: &[u8], compression: Compression, out: &mut Vec<u8>) {
     match compression {
         Compression::Stored => zlib::compress_stored(json, out),
@@ -143,7 +143,7 @@ pub(crate) fn compress(json: &[u8], compression: Compression, out: &mut Vec<u8>)
     }
 }
 
-/// Appends the outer encoding of SPEC §4.2 to `out`: base64 with `+/=` written as `*-_`.
+/// Appends the outer encoding of FORMAT.md §4.2 to `out`: base64 with `+/=` written as `*-_`.
 pub(crate) fn encode_outer(bytes: &[u8], out: &mut String) {
     encode_outer_vec(&mut bytes.to_vec(), out);
 }
@@ -288,13 +288,13 @@ fn to_url_alphabet(b: &mut u8) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Decoding (SPEC §4.3, §5.1-5.2).
+// Decoding (FORMAT.md §4.3, §5.1-5.2).
 // ---------------------------------------------------------------------------------------------
 
-/// What the outer text looked like, for inspection (SPEC §4.2-4.3).
+/// What the outer text looked like, for inspection (FORMAT.md §4.2-4.3).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct OuterStyle {
-    /// The token used `*`, `-` or `_` (the URL-safe variant of SPEC §4.2).
+    /// The token used `*`, `-` or `_` (the URL-safe variant of FORMAT.md §4.2).
     pub url_chars: bool,
     /// The token used `+`, `/` or `=` (plain base64; needs percent-encoding in a URL).
     pub plain_chars: bool,
@@ -331,7 +331,7 @@ fn fast_text<'t>(bytes: &'t [u8], limits: &Limits) -> Option<&'t [u8]> {
 
 /// Undoes the alphabet change into `buf` (exactly `text`'s length) in one vectorizable pass,
 /// then SIMD base64 in place. `+` and `/` pass through, as the general path also accepts them
-/// (SPEC §4.3).
+/// (FORMAT.md §4.3).
 fn decode_fast_into<'b>(text: &[u8], buf: &'b mut [u8]) -> Option<&'b mut [u8]> {
     for (to, &c) in buf.iter_mut().zip(text) {
         // Branch-free, the inverse of `to_url_alphabet`.
@@ -371,7 +371,7 @@ pub(crate) fn decode_outer_on_stack<'b>(
     }
 }
 
-/// Undoes SPEC §4.2, accepting plain base64, stripped padding and whitespace (SPEC §4.3).
+/// Undoes FORMAT.md §4.2, accepting plain base64, stripped padding and whitespace (FORMAT.md §4.3).
 pub(crate) fn decode_outer(
     token: &str,
     limits: &Limits,
@@ -439,10 +439,10 @@ pub(crate) fn decode_outer(
 }
 
 // ---------------------------------------------------------------------------------------------
-// The JSON document (SPEC §3, §5.2).
+// The JSON document (FORMAT.md §3, §5.2).
 // ---------------------------------------------------------------------------------------------
 
-/// A v2 document whose fields all have the right types (SPEC §3). Not yet trusted: nothing
+/// A v2 document whose fields all have the right types (FORMAT.md §3). Not yet trusted: nothing
 /// here has been checked against a key. The fast reader borrows its strings from the JSON
 /// bytes; the reference parser owns them (it has unescaped them).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -451,7 +451,7 @@ pub(crate) struct Document<'a> {
     pub sdkappid: u64,
     pub expire: u64,
     pub time: u64,
-    /// The `TLS.userbuf` text exactly as received (SPEC §5.5).
+    /// The `TLS.userbuf` text exactly as received (FORMAT.md §5.5).
     pub userbuf_b64: Option<Cow<'a, str>>,
     pub sig_b64: Cow<'a, str>,
 }
@@ -590,7 +590,7 @@ const TIME: usize = 4;
 const USERBUF: usize = 5;
 const SIG: usize = 6;
 
-/// Keys that only v1 (ECDSA) tokens carry (SPEC §5.2).
+/// Keys that only v1 (ECDSA) tokens carry (FORMAT.md §5.2).
 const V1_MARKERS: [&str; 2] = ["TLS.sdk_appid", "TLS.expire_after"];
 
 /// The object as read: known fields by slot, and whether v1 markers were present.
@@ -678,7 +678,7 @@ fn hash_key(key: &str) -> u64 {
     STATE.with(|s| s.hash_one(key))
 }
 
-/// Parses and type-checks the JSON document (SPEC §3, §5.2). Accepts any key order,
+/// Parses and type-checks the JSON document (FORMAT.md §3, §5.2). Accepts any key order,
 /// whitespace and escapes, and trailing whitespace; rejects everything else.
 ///
 /// The common case takes a one-pass reader ([`crate::json_fast`]); everything else, and every
@@ -773,7 +773,7 @@ fn integer_field(slot: usize, value: Option<Scalar>) -> Result<u64, Malformed> {
 }
 
 /// Decodes a `TLS.userbuf` value: standard base64, whitespace ignored (old Java SDKs wrapped
-/// it with CRLF, SPEC §9), padding optional.
+/// it with CRLF, FORMAT.md §9), padding optional.
 pub(crate) fn decode_userbuf(text: &str) -> Result<Vec<u8>, Malformed> {
     let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
     B64_LENIENT
@@ -867,7 +867,7 @@ mod tests {
         }
     }
 
-    /// The reference for the outer text: the `base64` crate with SPEC §4.2's alphabet.
+    /// The reference for the outer text: the `base64` crate with FORMAT.md §4.2's alphabet.
     fn outer_reference(bytes: &[u8]) -> String {
         let alphabet = alphabet::Alphabet::new(
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-",

@@ -1,9 +1,9 @@
-//! The TRTC PrivateMapKey userbuf: room permissions carried inside a token (SPEC §6).
+//! The TRTC PrivateMapKey userbuf: room permissions carried inside a token (FORMAT.md §6).
 
 use std::fmt;
 use std::ops::{BitOr, BitOrAssign};
 
-/// A set of the eight TRTC room privileges (SPEC §6). Combine with `|`.
+/// A set of the eight TRTC room privileges (FORMAT.md §6). Combine with `|`.
 ///
 /// ```
 /// use usersig::Privileges;
@@ -106,7 +106,7 @@ impl fmt::Debug for Privileges {
     }
 }
 
-/// The room a PrivateMapKey grants, as the caller names it (SPEC §6).
+/// The room a PrivateMapKey grants, as the caller names it (FORMAT.md §6).
 ///
 /// An empty string room means "no string room": it is written as numeric room 0.
 ///
@@ -123,7 +123,7 @@ pub enum Room<'a> {
 }
 
 impl<'a> Room<'a> {
-    /// The form the wire uses: an empty string room becomes numeric room 0 (SPEC §6).
+    /// The form the wire uses: an empty string room becomes numeric room 0 (FORMAT.md §6).
     pub fn normalized(self) -> Room<'a> {
         match self {
             Room::Str("") => Room::Numeric(0),
@@ -141,7 +141,7 @@ impl fmt::Display for Room<'_> {
     }
 }
 
-/// A decoded PrivateMapKey userbuf (SPEC §6).
+/// A decoded PrivateMapKey userbuf (FORMAT.md §6).
 ///
 /// ```
 /// use usersig::{PrivateMapKey, Privileges, Room};
@@ -270,7 +270,7 @@ impl PrivateMapKey {
         }
     }
 
-    /// Appends the SPEC §6 layout to `out`. Fails when the account or room string is longer
+    /// Appends the FORMAT.md §6 layout to `out`. Fails when the account or room string is longer
     /// than the u16 length fields can carry; then nothing is appended.
     pub fn write_to(&self, out: &mut Vec<u8>) -> Result<(), crate::SignError> {
         write_pmk(
@@ -284,14 +284,14 @@ impl PrivateMapKey {
         )
     }
 
-    /// The SPEC §6 bytes.
+    /// The FORMAT.md §6 bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>, crate::SignError> {
         let mut out = Vec::new();
         self.write_to(&mut out)?;
         Ok(out)
     }
 
-    /// Parses the SPEC §6 layout. The whole input must be consumed; text must be UTF-8.
+    /// Parses the FORMAT.md §6 layout. The whole input must be consumed; text must be UTF-8.
     ///
     /// ```
     /// use base64::Engine as _;
@@ -347,7 +347,7 @@ impl PrivateMapKey {
     }
 }
 
-/// Appends the SPEC §6 layout for exactly these fields to `out`, without building a
+/// Appends the FORMAT.md §6 layout for exactly these fields to `out`, without building a
 /// [`PrivateMapKey`]: version 1 when there is a room string (even an empty one, which a
 /// parsed key may carry), version 0 otherwise. Nothing is appended on error. Minting
 /// normalizes the caller's [`Room`] first ([`Room::normalized`]).

@@ -1,4 +1,4 @@
-//! Verification: strict, bounded, constant-time (SPEC §5).
+//! Verification: strict, bounded, constant-time (FORMAT.md §5).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -12,7 +12,7 @@ use crate::token::{self, Limits};
 use crate::userbuf::{PrivateMapKey, Privileges, Room};
 use crate::zlib;
 
-/// What a valid token says. Returned only after every SPEC §5 check has passed.
+/// What a valid token says. Returned only after every FORMAT.md §5 check has passed.
 ///
 /// ```
 /// use usersig::{Mint, Signer, Verifier, DEMO_KEY};
@@ -40,11 +40,11 @@ pub struct Claims {
     pub userbuf: Option<Vec<u8>>,
     /// The `TLS.userbuf` text exactly as it was signed.
     pub userbuf_b64: Option<String>,
-    /// The userbuf parsed as a TRTC PrivateMapKey, when it is one (SPEC §6).
+    /// The userbuf parsed as a TRTC PrivateMapKey, when it is one (FORMAT.md §6).
     pub private_map_key: Option<PrivateMapKey>,
 }
 
-/// What the caller requires of the userbuf (SPEC §5.8).
+/// What the caller requires of the userbuf (FORMAT.md §5.8).
 ///
 /// ```
 /// use usersig::{Expect, Privileges, Room};
@@ -109,7 +109,7 @@ impl fmt::Debug for Verifier {
     }
 }
 
-/// The default allowed clock skew for tokens issued in the future: 300 s (SPEC §5.6).
+/// The default allowed clock skew for tokens issued in the future: 300 s (FORMAT.md §5.6).
 pub const DEFAULT_MAX_FUTURE_SKEW_SECS: u64 = 300;
 
 impl Verifier {
@@ -201,7 +201,7 @@ impl Verifier {
     }
 
     /// Verifies `token` for `identifier` with a userbuf expectation, at `now` or, when `None`,
-    /// against the system clock. Checks run in SPEC §5 order; the first failure is returned.
+    /// against the system clock. Checks run in FORMAT.md §5 order; the first failure is returned.
     ///
     /// ```
     /// use usersig::{ErrorKind, Expect, Mint, Privileges, Room, Signer, Verifier, DEMO_KEY};
@@ -245,7 +245,7 @@ impl Verifier {
         })
     }
 
-    /// SPEC §5.2-5.8 on the inflated document.
+    /// FORMAT.md §5.2-5.8 on the inflated document.
     fn verify_json(
         &self,
         json: &[u8],

@@ -1,4 +1,4 @@
-//! zlib streams (SPEC §4.1), fast for the small documents tokens carry.
+//! zlib streams (FORMAT.md §4.1), fast for the small documents tokens carry.
 //!
 //! Public only for the differential tests and fuzz targets: not part of the supported API.
 //!
@@ -145,7 +145,7 @@ fn check_header(bytes: &[u8]) -> Result<(), Malformed> {
     if cmf == 0x1f && flg == 0x8b {
         return Err(Malformed::new(
             Layer::Zlib,
-            "this is gzip, not zlib; UserSig tokens are zlib streams (SPEC §4.1)",
+            "this is gzip, not zlib; UserSig tokens are zlib streams (FORMAT.md §4.1)",
         ));
     }
     let header_ok =
@@ -153,7 +153,7 @@ fn check_header(bytes: &[u8]) -> Result<(), Malformed> {
     if !header_ok {
         return Err(Malformed::new(
             Layer::Zlib,
-            "no zlib header (raw deflate and gzip are not accepted, SPEC §4.1)",
+            "no zlib header (raw deflate and gzip are not accepted, FORMAT.md §4.1)",
         ));
     }
     if flg & 0x20 != 0 {
@@ -172,7 +172,7 @@ fn too_big(max: usize) -> Malformed {
     )
 }
 
-/// Inflates a zlib stream, never producing more than `max` bytes (SPEC §5.1): a
+/// Inflates a zlib stream, never producing more than `max` bytes (FORMAT.md §5.1): a
 /// decompression bomb stops after at most `max + 1` bytes of output. The whole input must be
 /// the stream: trailing bytes are rejected.
 pub fn inflate(bytes: &[u8], max: usize) -> Result<Vec<u8>, Malformed> {

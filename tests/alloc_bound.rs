@@ -1,4 +1,4 @@
-//! Verification of any hostile token of up to 16 KiB peaks below 256 KiB of heap (SPEC §5.1),
+//! Verification of any hostile token of up to 16 KiB peaks below 256 KiB of heap (FORMAT.md §5.1),
 //! measured with a counting global allocator, never with timings.
 //!
 //! The allocator counts, per thread, the bytes currently allocated and their peak while a

@@ -1,5 +1,5 @@
 //! Hostile tokens: every one fails cleanly, with the error kind and layer a caller can act on
-//! (SPEC §5.1-5.2), and no edit of a valid token verifies to other claims.
+//! (FORMAT.md §5.1-5.2), and no edit of a valid token verifies to other claims.
 //!
 //! Tokens are built here by hand (flate2, base64, and an HMAC where a case needs a correct
 //! signature to reach a later check), never by the library under test.
@@ -24,7 +24,7 @@ fn verifier() -> Verifier {
     Verifier::new(DEMO_SDKAPPID, DEMO_KEY).unwrap()
 }
 
-/// SPEC §4.2 applied to arbitrary bytes.
+/// FORMAT.md §4.2 applied to arbitrary bytes.
 fn outer(bytes: &[u8]) -> String {
     B64.encode(bytes)
         .replace('+', "*")
@@ -43,7 +43,7 @@ fn token_of(json: &[u8]) -> String {
     outer(&zlib(json, 9))
 }
 
-/// The SPEC §2 signature of these fields under the demo key.
+/// The FORMAT.md §2 signature of these fields under the demo key.
 fn sig(identifier: &str, sdkappid: u64, time: u64, expire: u64, userbuf: Option<&str>) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(DEMO_KEY.as_bytes()).unwrap();
     let mut content = format!(
@@ -86,7 +86,7 @@ fn assert_json_malformed(json: &[u8], layer: Layer) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Decompression bombs (SPEC §5.1).
+// Decompression bombs (FORMAT.md §5.1).
 // ---------------------------------------------------------------------------------------------
 
 /// A zlib stream inflating to `n` zero bytes, written by hand with fixed Huffman codes: one
@@ -186,7 +186,7 @@ fn a_document_of_exactly_the_inflate_limit_is_decoded_and_one_byte_more_is_not()
 }
 
 // ---------------------------------------------------------------------------------------------
-// JSON structure and types (SPEC §5.2).
+// JSON structure and types (FORMAT.md §5.2).
 // ---------------------------------------------------------------------------------------------
 
 #[test]
@@ -325,7 +325,7 @@ fn non_objects_and_trailing_garbage_are_refused() {
     ] {
         assert_json_malformed(json.as_bytes(), Layer::Json);
     }
-    // Trailing whitespace after the object is accepted (SPEC §3): Go writes a newline.
+    // Trailing whitespace after the object is accepted (FORMAT.md §3): Go writes a newline.
     assert!(
         verify(&token_of(
             format!("{} \n\t\r\n", signed_json_with("")).as_bytes()
@@ -382,7 +382,7 @@ fn lone_surrogate_escapes_are_refused_also_under_unknown_keys() {
     ] {
         assert_json_malformed(json.as_bytes(), Layer::Json);
     }
-    // A surrogate pair is a valid escape (SPEC §3).
+    // A surrogate pair is a valid escape (FORMAT.md §3).
     assert!(
         verify(&token_of(
             signed_json_with(r#""x":"\ud83d\ude00","#).as_bytes()
@@ -394,7 +394,7 @@ fn lone_surrogate_escapes_are_refused_also_under_unknown_keys() {
 #[test]
 fn an_escaped_nul_in_the_identifier_is_compared_byte_for_byte() {
     // `\u0000` is valid JSON; the identifier then holds a NUL and matches nobody who did not
-    // ask for exactly that. (Minting such an identifier is refused, SPEC §7.)
+    // ask for exactly that. (Minting such an identifier is refused, FORMAT.md §7.)
     let json = signed_json_with("").replace("\"xiaojun\"", r#""xiao\u0000jun""#);
     let err = verify(&token_of(json.as_bytes())).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::IdentifierMismatch);
@@ -592,7 +592,7 @@ fn no_truncation_verifies_except_dropping_padding() {
         for n in 0..token.len() {
             let result = verifier().verify_at(&token[..n], identifier, NOW);
             if n >= keep_at_least {
-                // Harmless: only `_` padding was cut (SPEC §4.3, padding may be stripped).
+                // Harmless: only `_` padding was cut (FORMAT.md §4.3, padding may be stripped).
                 assert_eq!(result.as_ref(), Ok(&original), "{n} of {token}");
             } else {
                 assert!(result.is_err(), "verified when cut to {n}: {token}");
@@ -602,15 +602,15 @@ fn no_truncation_verifies_except_dropping_padding() {
 }
 
 /// Everything a token character may be replaced with: both alphabets, padding in both
-/// spellings, and whitespace (which decoders skip, SPEC §4.3).
+/// spellings, and whitespace (which decoders skip, FORMAT.md §4.3).
 const REPLACEMENTS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=*-_ ";
 
 /// Why a substitution may verify: each verifies to exactly the original claims.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Harmless {
-    /// `*` <-> `+`, `-` <-> `/`: the two spellings of SPEC §4.2-4.3.
+    /// `*` <-> `+`, `-` <-> `/`: the two spellings of FORMAT.md §4.2-4.3.
     AlphabetTwin,
-    /// A padding `_` written as `=` or as whitespace (padding may be stripped, SPEC §4.3).
+    /// A padding `_` written as `=` or as whitespace (padding may be stripped, FORMAT.md §4.3).
     Padding,
     /// Other zlib bytes, same document: bits deflate ignores (after a stored block's 3-bit
     /// header, RFC 1951 §3.2.4, or after the final block's end code) or a header variant.

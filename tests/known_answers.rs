@@ -1,4 +1,4 @@
-//! SPEC §2 and §6 known answers: our signatures and PrivateMapKey bytes match byte for byte.
+//! FORMAT.md §2 and §6 known answers: our signatures and PrivateMapKey bytes match byte for byte.
 
 use base64::Engine as _;
 use usersig::{
@@ -139,7 +139,7 @@ fn we_emit_the_documented_json_layout() {
             + info.sig_b64.as_deref().unwrap()
             + "\"}"
     );
-    // expire 0 and an empty userbuf are both emitted and verify (SPEC §7).
+    // expire 0 and an empty userbuf are both emitted and verify (FORMAT.md §7).
     let claims = Verifier::new(DEMO_SDKAPPID, DEMO_KEY)
         .unwrap()
         .verify_at(&token, "小军/\"x\"", TIME)

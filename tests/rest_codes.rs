@@ -1,8 +1,8 @@
-//! The response envelope and the error codes of SPEC §8.
+//! The response envelope and the error codes of FORMAT.md §8.
 
 use usersig::rest::{ActionStatus, CODES, Envelope, EnvelopeError, RestCode, RetryClass, describe};
 
-/// SPEC §8's table: code and retry advice.
+/// FORMAT.md §8's table: code and retry advice.
 const SPEC_TABLE: &[(i64, RetryClass)] = &[
     (60002, RetryClass::Never),
     (60003, RetryClass::Never),

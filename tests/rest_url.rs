@@ -1,4 +1,4 @@
-//! The REST request URL (SPEC §8): shape, regions, encoding, validation.
+//! The REST request URL (FORMAT.md §8): shape, regions, encoding, validation.
 
 mod rest_support;
 
@@ -38,7 +38,10 @@ fn url_has_the_documented_parameters_in_order() {
         ["sdkappid", "identifier", "usersig", "random", "contenttype"]
     );
     assert_eq!(q[0].1, "1400000000");
-    assert_eq!(q[2].1, token, "a UserSig needs no escaping (SPEC §4.2)");
+    assert_eq!(
+        q[2].1, token,
+        "a UserSig needs no escaping (FORMAT.md §4.2)"
+    );
     assert_eq!(q[3].1, "4294967295");
     assert_eq!(q[4].1, "json");
     Verifier::new(DEMO_SDKAPPID, DEMO_KEY)

@@ -43,7 +43,7 @@ enum class compression : int {
     standard = USERSIG_COMPRESSION_STANDARD  ///< zlib level 6: the shortest tokens
 };
 
-/// A PrivateMapKey found in a valid token's userbuf (SPEC §6).
+/// A PrivateMapKey found in a valid token's userbuf (FORMAT.md §6).
 struct private_map_key {
     bool string_room = false;  ///< a string room (its text is in claims::userbuf)
     std::uint32_t room_id = 0;  ///< the numeric room, 0 for a string room
@@ -222,7 +222,7 @@ private:
     usersig_signer* handle_ = nullptr;
 };
 
-/// A verifier's settings; the defaults are SPEC §5's.
+/// A verifier's settings; the defaults are FORMAT.md §5's.
 struct verifier_options {
     std::uint64_t max_future_skew_secs = USERSIG_DEFAULT_MAX_FUTURE_SKEW_SECS;
     std::uint64_t leeway_secs = 0;
@@ -319,7 +319,7 @@ inline std::string inspect_at(std::string_view token, std::uint64_t now) {
 /// The library's version, e.g. "0.1.0".
 inline std::string_view version() noexcept { return usersig_version(); }
 
-/// The URL of one REST API request (SPEC §8; see usersig_rest_url): `endpoint` is a region code
+/// The URL of one REST API request (FORMAT.md §8; see usersig_rest_url): `endpoint` is a region code
 /// ("sgp", "usa", ...; empty for China) or a base URL. A fresh `random` is drawn unless
 /// `fixed_random` is given. Throws usersig::error ("unknown_region", "bad_base_url", ...).
 inline std::string rest_url(std::string_view endpoint, std::string_view service,
@@ -338,7 +338,7 @@ inline std::string rest_url(std::string_view endpoint, std::string_view service,
 
 /// How to react to a REST error code (the USERSIG_RETRY_* values).
 enum class retry_class : int {
-    unknown = USERSIG_RETRY_UNKNOWN,  ///< not in SPEC §8's table: do not retry
+    unknown = USERSIG_RETRY_UNKNOWN,  ///< not in FORMAT.md §8's table: do not retry
     never = USERSIG_RETRY_NEVER,
     backoff = USERSIG_RETRY_BACKOFF,
     after_60s = USERSIG_RETRY_AFTER_60S,

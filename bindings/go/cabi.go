@@ -265,7 +265,7 @@ func claimsFrom(identifier string, c *C.usersig_claims, userbuf []byte) *Claims 
 	return claims
 }
 
-// stringRoom reads the room text of a version-1 PrivateMapKey (SPEC §6: account length L at
+// stringRoom reads the room text of a version-1 PrivateMapKey (FORMAT.md §6: account length L at
 // offset 1, room length R at 23+L, the room at 25+L), which the library validated.
 func stringRoom(b []byte) string {
 	if len(b) < 3 {

@@ -16,7 +16,7 @@ import (
 //	var ve *usersig.VerifyError
 //	if errors.As(err, &ve) { log.Print(ve.Kind, ve.Message) }
 var (
-	// Verification (SPEC §5), in the order the checks run.
+	// Verification (FORMAT.md §5), in the order the checks run.
 	ErrMalformed          = errors.New("usersig: malformed")
 	ErrUnsupportedVersion = errors.New("usersig: unsupported_version")
 	ErrSdkAppIDMismatch   = errors.New("usersig: sdkappid_mismatch")

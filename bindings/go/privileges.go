@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Privileges are the permission bits of a TRTC PrivateMapKey (SPEC §6). Combine them with |.
+// Privileges are the permission bits of a TRTC PrivateMapKey (FORMAT.md §6). Combine them with |.
 type Privileges uint32
 
 // The eight privilege bits.

@@ -5,12 +5,12 @@ import (
 	"strconv"
 )
 
-// The REST API the admin UserSig is for (SPEC §8): the request URL, the reply's envelope and
+// The REST API the admin UserSig is for (FORMAT.md §8): the request URL, the reply's envelope and
 // what each documented ErrorCode means. There is no HTTP client here: send the URL with
 // net/http (POST, a JSON body, "{}" when there is nothing to send, a timeout above the
 // server's 3 s) and decode the reply into an Envelope.
 
-// RestURL builds the URL of one REST API request (SPEC §8), with a fresh random:
+// RestURL builds the URL of one REST API request (FORMAT.md §8), with a fresh random:
 //
 //	https://<domain>/v4/<service>/<command>?sdkappid=<n>&identifier=<admin>&usersig=<token>&random=<u32>&contenttype=json
 //
@@ -40,7 +40,7 @@ type RetryClass int
 
 // The retry classes (the header's USERSIG_RETRY_* values).
 const (
-	// RetryUnknown: the code is not in SPEC §8's table. Do not retry; read ErrorInfo.
+	// RetryUnknown: the code is not in FORMAT.md §8's table. Do not retry; read ErrorInfo.
 	RetryUnknown RetryClass = RetryClass(retryUnknown)
 	// RetryNever: retrying the same request cannot succeed; fix the request, key or settings.
 	RetryNever RetryClass = RetryClass(retryNever)
@@ -69,7 +69,7 @@ func (c RetryClass) String() string {
 // Advice is what the class asks of the caller, for a person ("" for RetryUnknown).
 func (c RetryClass) Advice() string { return retryClassAdvice(int(c)) }
 
-// RestCode describes a REST ErrorCode of SPEC §8's table.
+// RestCode describes a REST ErrorCode of FORMAT.md §8's table.
 type RestCode struct {
 	Code    int64      // the ErrorCode
 	Name    string     // its stable snake_case name, e.g. "usersig_expired" (usersig explain)
@@ -78,7 +78,7 @@ type RestCode struct {
 	Retry   RetryClass // whether and how to retry
 }
 
-// DescribeRestCode describes a REST ErrorCode. For a code outside SPEC §8's table (0
+// DescribeRestCode describes a REST ErrorCode. For a code outside FORMAT.md §8's table (0
 // included) it returns false and a RestCode with only Code set and Retry RetryUnknown.
 func DescribeRestCode(code int64) (RestCode, bool) {
 	retry := RetryClass(restCodeRetry(code))

@@ -6,10 +6,10 @@ import (
 	"time"
 )
 
-// DefaultExpire is the documented default lifetime of a token: 180 days (SPEC §7).
+// DefaultExpire is the documented default lifetime of a token: 180 days (FORMAT.md §7).
 const DefaultExpire = time.Duration(defaultExpireSecs) * time.Second
 
-// Compression is how a Signer compresses the token's JSON (SPEC §4.1); every official
+// Compression is how a Signer compresses the token's JSON (FORMAT.md §4.1); every official
 // verifier accepts all three.
 type Compression int
 
@@ -44,7 +44,7 @@ type Signer struct {
 	sdkappid uint64
 }
 
-// NewSigner creates a Signer for sdkappid with the app's key, used as its raw bytes (SPEC
+// NewSigner creates a Signer for sdkappid with the app's key, used as its raw bytes (FORMAT.md
 // §1). The library copies the key into a keyed HMAC state; key is not retained.
 //
 // Errors: ErrEmptyKey; ErrInvalidArgument for an unknown Compression.
@@ -117,7 +117,7 @@ func (s *Signer) UserSigAt(identifier string, expire time.Duration, issuedAt tim
 }
 
 // UserSigWithBuf mints a token carrying userbuf (any bytes, at most 65535; an empty userbuf
-// is still carried, SPEC §7).
+// is still carried, FORMAT.md §7).
 func (s *Signer) UserSigWithBuf(identifier string, expire time.Duration, userbuf []byte) (string, error) {
 	e, err := seconds("expire", expire)
 	if err != nil {
@@ -135,7 +135,7 @@ func (s *Signer) UserSigWithBufAt(identifier string, expire time.Duration, userb
 	return s.mint(&mintArgs{what: mintUserbuf, identifier: identifier, expire: e, userbuf: userbuf, at: true, time: t})
 }
 
-// PrivateMapKey mints a TRTC PrivateMapKey (SPEC §6) for the numeric room roomID, granting
+// PrivateMapKey mints a TRTC PrivateMapKey (FORMAT.md §6) for the numeric room roomID, granting
 // privileges, issued now. Its absolute expiry must fit in 32 bits, as must the SDKAppID.
 //
 // Errors: as UserSig, and ErrSdkAppIDOutOfRange; ErrInvalidArgument for privilege bits above
@@ -158,7 +158,7 @@ func (s *Signer) PrivateMapKeyAt(identifier string, expire time.Duration, roomID
 }
 
 // PrivateMapKeyStringRoom mints a PrivateMapKey for the string room room (UTF-8, at most
-// 65535 bytes). An empty room means numeric room 0 (SPEC §6).
+// 65535 bytes). An empty room means numeric room 0 (FORMAT.md §6).
 func (s *Signer) PrivateMapKeyStringRoom(identifier string, expire time.Duration, room string, privileges Privileges) (string, error) {
 	e, err := seconds("expire", expire)
 	if err != nil {

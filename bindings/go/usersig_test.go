@@ -43,7 +43,7 @@ func newVerifier(t testing.TB, opts ...usersig.Option) *usersig.Verifier {
 	return v
 }
 
-// decode undoes SPEC §4 to read the JSON document of a token.
+// decode undoes FORMAT.md §4 to read the JSON document of a token.
 func decode(t testing.TB, token string) map[string]any {
 	t.Helper()
 	r := strings.NewReplacer("*", "+", "-", "/", "_", "=")
@@ -66,7 +66,7 @@ func decode(t testing.TB, token string) map[string]any {
 	return m
 }
 
-// encode applies SPEC §4 to a JSON document.
+// encode applies FORMAT.md §4 to a JSON document.
 func encode(t testing.TB, doc string) string {
 	t.Helper()
 	var b bytes.Buffer

@@ -16,7 +16,7 @@ type verifierConfig struct {
 	err                         error
 }
 
-// WithMaxFutureSkew sets how far in the future a token's issue time may be (SPEC §5.6;
+// WithMaxFutureSkew sets how far in the future a token's issue time may be (FORMAT.md §5.6;
 // default 5 minutes). Whole seconds.
 func WithMaxFutureSkew(d time.Duration) Option {
 	return func(c *verifierConfig) { c.skew, c.err = firstErr(c.err, "max future skew", d) }
@@ -28,7 +28,7 @@ func WithLeeway(d time.Duration) Option {
 	return func(c *verifierConfig) { c.leeway, c.err = firstErr(c.err, "leeway", d) }
 }
 
-// WithLimits sets the size limits enforced while decoding (SPEC §5.1: by default 16 KiB of
+// WithLimits sets the size limits enforced while decoding (FORMAT.md §5.1: by default 16 KiB of
 // token text, 64 KiB inflated). Raising them raises what an attacker's token may cost.
 func WithLimits(maxTokenLen, maxInflatedLen int) Option {
 	return func(c *verifierConfig) {
@@ -58,7 +58,7 @@ type Verifier struct {
 	sdkappid uint64
 }
 
-// NewVerifier creates a Verifier for sdkappid with the app's key (raw bytes, SPEC §1).
+// NewVerifier creates a Verifier for sdkappid with the app's key (raw bytes, FORMAT.md §1).
 //
 // Errors: ErrEmptyKey; ErrInvalidArgument for a bad option.
 func NewVerifier(sdkappid uint64, key string, opts ...Option) (*Verifier, error) {
@@ -114,7 +114,7 @@ func (v *Verifier) verify(a *verifyArgs) (*Claims, error) {
 }
 
 // Verify checks token for identifier against the system clock, with no userbuf requirement.
-// Checks run in SPEC §5 order and the first failure is returned: a *VerifyError matching one
+// Checks run in FORMAT.md §5 order and the first failure is returned: a *VerifyError matching one
 // of ErrMalformed ... ErrUserbufMismatch.
 func (v *Verifier) Verify(token, identifier string) (*Claims, error) {
 	return v.verify(&verifyArgs{token: token, identifier: identifier})
@@ -129,7 +129,7 @@ func (v *Verifier) VerifyAt(token, identifier string, now time.Time) (*Claims, e
 	return v.verify(&verifyArgs{token: token, identifier: identifier, at: true, now: t})
 }
 
-// VerifyExpect is Verify that also requires the token's userbuf to meet expect (SPEC §5.8),
+// VerifyExpect is Verify that also requires the token's userbuf to meet expect (FORMAT.md §5.8),
 // failing with ErrUserbufMismatch otherwise.
 func (v *Verifier) VerifyExpect(token, identifier string, expect Expect) (*Claims, error) {
 	return v.verify(&verifyArgs{token: token, identifier: identifier, expect: &expect})
@@ -166,7 +166,7 @@ func ExpectRoom(roomID uint32, privileges Privileges) Expect {
 }
 
 // ExpectStringRoom requires a PrivateMapKey for the string room granting at least
-// privileges (an empty room means numeric room 0, SPEC §6).
+// privileges (an empty room means numeric room 0, FORMAT.md §6).
 func ExpectStringRoom(room string, privileges Privileges) Expect {
 	return Expect{kind: expectStrRoom, room: room, privileges: privileges}
 }
@@ -180,7 +180,7 @@ type Claims struct {
 	ExpiresAt  uint64 // Time + Expire: the last second the token is valid, Unix seconds
 	// Userbuf is the decoded userbuf: nil without one, non-nil (maybe empty) with one.
 	Userbuf []byte
-	// PrivateMapKey describes the userbuf read as a TRTC PrivateMapKey (SPEC §6), or is nil.
+	// PrivateMapKey describes the userbuf read as a TRTC PrivateMapKey (FORMAT.md §6), or is nil.
 	// Only a Verify with ExpectRoom or ExpectStringRoom checks it against the token.
 	PrivateMapKey *PrivateMapKey
 }

@@ -3,7 +3,7 @@
 #   PYTHON=target/test-venv/bin/python bash bindings/python/run-tests.sh
 # It builds the library (cargo build --release; quick when up to date), installs
 # bindings/python into $PYTHON's environment with pip (default PYTHON=python3), checks that
-# the installed copy is what gets imported, runs pytest (the shared vectors, round trips,
+# the installed copy is what gets imported, runs pytest (the official vectors, round trips,
 # every error kind, 8 threads, the docstring examples, and the cross-checks against PyPI
 # tls-sig-api-v2==1.1 when it is installed: tests/interop/requirements.txt pins both), then
 # runs the README's examples as written, and docs/rest.md's Python example against a local

@@ -3,7 +3,7 @@
 //!
 //! Both must agree on accept or reject, on the layer that rejects (or the version error), and
 //! on every field. Our decoder is deliberately stricter than "whatever flate2 and serde_json
-//! take" in documented ways (SPEC §4.3, §5.1-5.2); the reference encodes each of those rules
+//! take" in documented ways (FORMAT.md §4.3, §5.1-5.2); the reference encodes each of those rules
 //! explicitly, marked DOCUMENTED below, instead of our decoder being loosened to match:
 //! - the 16 KiB token and 64 KiB inflated limits;
 //! - base64: padding optional but never more than canonical, non-zero trailing bits rejected;
@@ -54,8 +54,8 @@ fn ours(token: &str) -> Result<Decoded, Reject> {
 // The reference.
 // ---------------------------------------------------------------------------------------------
 
-const MAX_TOKEN: usize = 16 * 1024; // DOCUMENTED: SPEC §5.1
-const MAX_INFLATED: usize = 64 * 1024; // DOCUMENTED: SPEC §5.1
+const MAX_TOKEN: usize = 16 * 1024; // DOCUMENTED: FORMAT.md §5.1
+const MAX_INFLATED: usize = 64 * 1024; // DOCUMENTED: FORMAT.md §5.1
 
 fn sextet(c: u8) -> Option<u32> {
     Some(u32::from(match c {
@@ -73,7 +73,7 @@ fn ref_base64(text: &[u8]) -> Option<Vec<u8>> {
     let body_len = text.iter().rposition(|&c| c != b'=').map_or(0, |i| i + 1);
     let (body, pad) = text.split_at(body_len);
     let canonical_pad = (4 - body.len() % 4) % 4;
-    // DOCUMENTED: padding, if any, is at most the canonical amount (SPEC §4.3 allows it to be
+    // DOCUMENTED: padding, if any, is at most the canonical amount (FORMAT.md §4.3 allows it to be
     // stripped, not to be invented); a body of 4k+1 characters is never valid.
     if body.len() % 4 == 1 || pad.len() > canonical_pad {
         return None;
@@ -98,7 +98,7 @@ fn ref_base64(text: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The token's outer text to zlib bytes (SPEC §4.2-4.3).
+/// The token's outer text to zlib bytes (FORMAT.md §4.2-4.3).
 fn ref_outer(token: &str) -> Result<Vec<u8>, Reject> {
     if token.len() > MAX_TOKEN {
         return Err(Reject::Layer(Layer::Size));
@@ -182,7 +182,7 @@ fn ref_fields(json: &[u8]) -> Result<Fields, Reject> {
     let bad_field = Reject::Layer(Layer::Field);
     let entries: Entries = serde_json::from_slice(json).map_err(|_| malformed)?;
     let entries = entries.0;
-    // DOCUMENTED: duplicate keys are rejected, known or not (SPEC §5.2).
+    // DOCUMENTED: duplicate keys are rejected, known or not (FORMAT.md §5.2).
     for (i, (k, _)) in entries.iter().enumerate() {
         if entries.iter().skip(i + 1).any(|(other, _)| other == k) {
             return Err(malformed);
@@ -208,7 +208,7 @@ fn ref_fields(json: &[u8]) -> Result<Fields, Reject> {
     let sdkappid = integer("TLS.sdkappid")?;
     let expire = integer("TLS.expire")?;
     let time = integer("TLS.time")?;
-    // DOCUMENTED: time + expire must fit (SPEC §5.7).
+    // DOCUMENTED: time + expire must fit (FORMAT.md §5.7).
     time.checked_add(expire).ok_or(bad_field)?;
     let userbuf_b64 = match get("TLS.userbuf") {
         None => None,

@@ -1,7 +1,7 @@
-//! The outer decoding (SPEC §4.2-4.3) and the inflate step on arbitrary text.
+//! The outer decoding (FORMAT.md §4.2-4.3) and the inflate step on arbitrary text.
 //!
 //! Whatever the outer decoder accepts must be the one canonical spelling of its bytes, up to
-//! what SPEC §4.3 allows to vary: the `+/=` or `*-_` alphabet, padding present or stripped,
+//! what FORMAT.md §4.3 allows to vary: the `+/=` or `*-_` alphabet, padding present or stripped,
 //! and ASCII whitespace. So re-encoding the bytes must give back the input once those are
 //! normalized; anything else means two different byte strings share a token text.
 #![no_main]

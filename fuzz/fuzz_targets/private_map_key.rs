@@ -1,4 +1,4 @@
-//! The PrivateMapKey parser (SPEC §6) on arbitrary bytes: never panics, and whatever it accepts
+//! The PrivateMapKey parser (FORMAT.md §6) on arbitrary bytes: never panics, and whatever it accepts
 //! writes back to exactly the same bytes (no field is lost, defaulted or normalized).
 #![no_main]
 

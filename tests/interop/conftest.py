@@ -24,7 +24,7 @@ INTEROP_DIR = Path(__file__).resolve().parent
 REPO = INTEROP_DIR.parents[1]
 sys.path.insert(0, str(INTEROP_DIR))
 
-# The demo app of the official docs (SPEC §2).
+# The demo app of the official docs (FORMAT.md §2).
 SDKAPPID = 1400000000
 KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e"
 # Same shape as KEY, one digit changed: a wrong key a careless checker might still accept.

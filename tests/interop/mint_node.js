@@ -16,11 +16,11 @@
 //
 // Quirks of 1.0.2 seen here (see also the notes in test_interop.py):
 // - genSig reads Date.now() itself, and _genUserbuf reads it again for the PrivateMapKey's
-//   absolute expiry (SPEC §6): unpinned, the two can straddle a second. Pinning makes them agree.
+//   absolute expiry (FORMAT.md §6): unpinned, the two can straddle a second. Pinning makes them agree.
 // - The PrivateMapKey expiry is Date.now()/1000 + expire, not floored; the byte packing's
 //   bitwise operators truncate it, which equals floor() for positive values.
 // - _genUserbuf counts the account and room string in UTF-16 units and stores charCodeAt() & 0xFF:
-//   non-ASCII identifiers or room strings produce a PrivateMapKey that disagrees with SPEC §6.
+//   non-ASCII identifiers or room strings produce a PrivateMapKey that disagrees with FORMAT.md §6.
 'use strict';
 
 const path = require('path');

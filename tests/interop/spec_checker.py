@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""An independent UserSig v2 decoder and checker, written from /work/shared/SPEC.md only.
+"""An independent UserSig v2 decoder and checker, written from docs/FORMAT.md only.
 
 It shares no code with the Rust crate and uses only the Python standard library, so a token
 that passes here and under `usersig verify` has been read the same way twice. The official
 SDKs cannot play this role: they only mint.
 
 As a module:
-    decoded = decode_token(token)                       # SPEC §4, §3; raises CheckError
-    check_token(token, key, sdkappid=..., identifier=...)  # + SPEC §2 signature, §5.3-5
-    parse_private_map_key(decoded.userbuf)              # SPEC §6
-    build_private_map_key(...)                          # SPEC §6, for SDKs that lack it
+    decoded = decode_token(token)                       # FORMAT.md §4, §3; raises CheckError
+    check_token(token, key, sdkappid=..., identifier=...)  # + FORMAT.md §2 signature, §5.3-5
+    parse_private_map_key(decoded.userbuf)              # FORMAT.md §6
+    build_private_map_key(...)                          # FORMAT.md §6, for SDKs that lack it
 
 As a command:
     USERSIG_KEY=... python3 spec_checker.py [--sdkappid N] [--identifier ID] TOKEN|-
@@ -17,7 +17,7 @@ prints a JSON report; exit 0 when the token decodes (and, with a key, its signat
 stated sdkappid/identifier match), 1 when it does not, 2 on usage errors. Without USERSIG_KEY
 it only decodes. The key is read from the environment, never from argv.
 
-Clock checks (SPEC §5.6-7) are left to the caller: `Decoded.expires_at` is exact.
+Clock checks (FORMAT.md §5.6-7) are left to the caller: `Decoded.expires_at` is exact.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import os
 import sys
 import zlib
 
-# SPEC §5.1
+# FORMAT.md §5.1
 MAX_TOKEN_BYTES = 16 * 1024
 MAX_JSON_BYTES = 64 * 1024
 U32_MAX = 2**32 - 1
@@ -43,14 +43,14 @@ U64_MAX = 2**64 - 1
 # stored blocks are told apart by walking the deflate blocks instead (see ZlibInfo.all_stored).
 FLEVEL_NAMES = {0: "fastest", 1: "fast", 2: "default", 3: "maximum"}
 
-# SPEC §4.2: the token alphabet, padding kept.
+# FORMAT.md §4.2: the token alphabet, padding kept.
 _TOKEN_ALPHABET = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-_")
 _ASCII_WHITESPACE = " \t\n\r\f\v"
 
 
 class CheckError(Exception):
-    """A token the SPEC says to reject. `kind` uses the CLI's error kinds (SPEC §5)."""
+    """A token FORMAT.md says to reject. `kind` uses the CLI's error kinds (FORMAT.md §5)."""
 
     def __init__(self, kind: str, message: str):
         super().__init__(f"{kind}: {message}")
@@ -74,7 +74,7 @@ class Decoded:
     compressed: bytes
     zlib: ZlibInfo
     json_bytes: bytes
-    doc: dict                      # the parsed SPEC §3 document, keys as in the token
+    doc: dict                      # the parsed FORMAT.md §3 document, keys as in the token
     userbuf: bytes | None          # raw userbuf bytes, when TLS.userbuf is present
 
     @property
@@ -106,22 +106,22 @@ class Decoded:
         return self.doc["TLS.sig"]
 
 
-# ---------------------------------------------------------------- SPEC §4.2-4.3 outer encoding
+# ---------------------------------------------------------------- FORMAT.md §4.2-4.3 outer encoding
 
 def outer_encode(data: bytes) -> str:
-    """SPEC §4.2: b64, then + -> *, / -> -, = -> _ (padding kept)."""
+    """FORMAT.md §4.2: b64, then + -> *, / -> -, = -> _ (padding kept)."""
     return base64.b64encode(data).decode("ascii").translate(str.maketrans("+/=", "*-_"))
 
 
 def is_emitted_form(token: str) -> bool:
-    """What we emit (SPEC §4.2): only [A-Za-z0-9*_-], padded to a multiple of 4."""
+    """What we emit (FORMAT.md §4.2): only [A-Za-z0-9*_-], padded to a multiple of 4."""
     return len(token) % 4 == 0 and all(c in _TOKEN_ALPHABET for c in token)
 
 
 def outer_decode(token: str) -> bytes:
-    """SPEC §4.2, and the leniency of §4.3: plain b64, stripped padding, ASCII whitespace."""
+    """FORMAT.md §4.2, and the leniency of §4.3: plain b64, stripped padding, ASCII whitespace."""
     if len(token.encode("utf-8", "surrogatepass")) > MAX_TOKEN_BYTES:
-        raise CheckError("malformed", f"token longer than {MAX_TOKEN_BYTES} bytes (SPEC §5.1)")
+        raise CheckError("malformed", f"token longer than {MAX_TOKEN_BYTES} bytes (FORMAT.md §5.1)")
     text = "".join(c for c in token if c not in _ASCII_WHITESPACE)
     text = text.translate(str.maketrans("*-_", "+/="))
     stripped = text.rstrip("=")
@@ -136,7 +136,7 @@ def outer_decode(token: str) -> bytes:
         raise CheckError("malformed", f"not base64: {e}") from None
 
 
-# ---------------------------------------------------------------- SPEC §4.1 zlib
+# ---------------------------------------------------------------- FORMAT.md §4.1 zlib
 
 def zlib_info(compressed: bytes) -> ZlibInfo:
     """Reads the RFC 1950 header and walks the deflate blocks while they are stored blocks."""
@@ -144,7 +144,7 @@ def zlib_info(compressed: bytes) -> ZlibInfo:
         raise CheckError("malformed", "too short for a zlib stream")
     cmf, flg = compressed[0], compressed[1]
     if cmf & 0x0F != 8 or cmf >> 4 > 7 or (cmf * 256 + flg) % 31 != 0:
-        # Raw deflate and gzip land here: Tencent's servers reject them (SPEC §4.1).
+        # Raw deflate and gzip land here: Tencent's servers reject them (FORMAT.md §4.1).
         raise CheckError("malformed", f"not a zlib header: {compressed[:2].hex()}")
     if flg & 0x20:
         raise CheckError("malformed", "zlib preset dictionary")
@@ -172,14 +172,14 @@ def _all_stored(deflate: bytes) -> bool:
 
 
 def inflate(compressed: bytes) -> bytes:
-    """Exactly one zlib stream, Adler-32 checked, bounded while inflating (SPEC §5.1)."""
+    """Exactly one zlib stream, Adler-32 checked, bounded while inflating (FORMAT.md §5.1)."""
     inflater = zlib.decompressobj(wbits=15)
     try:
         out = inflater.decompress(compressed, MAX_JSON_BYTES + 1)
     except zlib.error as e:
         raise CheckError("malformed", f"zlib: {e}") from None
     if len(out) > MAX_JSON_BYTES:
-        raise CheckError("malformed", f"inflates past {MAX_JSON_BYTES} bytes (SPEC §5.1)")
+        raise CheckError("malformed", f"inflates past {MAX_JSON_BYTES} bytes (FORMAT.md §5.1)")
     if not inflater.eof:
         raise CheckError("malformed", "truncated zlib stream")
     if inflater.unused_data:
@@ -187,7 +187,7 @@ def inflate(compressed: bytes) -> bytes:
     return out
 
 
-# ---------------------------------------------------------------- SPEC §3 JSON document
+# ---------------------------------------------------------------- FORMAT.md §3 JSON document
 
 _INT_FIELDS = ("TLS.sdkappid", "TLS.expire", "TLS.time")
 _STR_FIELDS = ("TLS.identifier", "TLS.sig")
@@ -207,7 +207,7 @@ def _reject_constant(name):
 
 
 def parse_document(json_bytes: bytes) -> dict:
-    """SPEC §3 and §5.2: a JSON object with the right types, integers in range, no duplicates."""
+    """FORMAT.md §3 and §5.2: a JSON object with the right types, integers in range, no duplicates."""
     try:
         text = json_bytes.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -245,7 +245,7 @@ def parse_document(json_bytes: bytes) -> dict:
 
 
 def emitted_json(doc: dict) -> bytes:
-    """The bytes SPEC §3 says we emit for `doc`: compact, fixed key order, raw UTF-8."""
+    """The bytes FORMAT.md §3 says we emit for `doc`: compact, fixed key order, raw UTF-8."""
     order = ["TLS.ver", "TLS.identifier", "TLS.sdkappid", "TLS.expire", "TLS.time"]
     if "TLS.userbuf" in doc:
         order.append("TLS.userbuf")
@@ -254,11 +254,11 @@ def emitted_json(doc: dict) -> bytes:
     return json.dumps(ordered, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-# ---------------------------------------------------------------- SPEC §2 signature
+# ---------------------------------------------------------------- FORMAT.md §2 signature
 
 def signed_content(identifier: str, sdkappid: int, time: int, expire: int,
                    userbuf_b64: str | None = None) -> bytes:
-    """SPEC §2: `name:value\\n` lines; the userbuf line carries the b64 text, not raw bytes."""
+    """FORMAT.md §2: `name:value\\n` lines; the userbuf line carries the b64 text, not raw bytes."""
     lines = [f"TLS.identifier:{identifier}\n", f"TLS.sdkappid:{sdkappid}\n",
              f"TLS.time:{time}\n", f"TLS.expire:{expire}\n"]
     if userbuf_b64 is not None:
@@ -267,7 +267,7 @@ def signed_content(identifier: str, sdkappid: int, time: int, expire: int,
 
 
 def compute_sig(key: str, content: bytes) -> str:
-    """SPEC §1-2: the key is used as its raw UTF-8 bytes, never hex-decoded."""
+    """FORMAT.md §1-2: the key is used as its raw UTF-8 bytes, never hex-decoded."""
     if not key:
         raise ValueError("empty key")
     mac = hmac.new(key.encode("utf-8"), content, hashlib.sha256).digest()
@@ -275,7 +275,7 @@ def compute_sig(key: str, content: bytes) -> str:
 
 
 def signature_matches(decoded: Decoded, key: str) -> bool:
-    """SPEC §5.5: recompute over the parsed fields, TLS.userbuf hashed exactly as received."""
+    """FORMAT.md §5.5: recompute over the parsed fields, TLS.userbuf hashed exactly as received."""
     expected = compute_sig(key, signed_content(
         decoded.identifier, decoded.sdkappid, decoded.time, decoded.expire,
         decoded.userbuf_b64))
@@ -289,7 +289,7 @@ def signature_matches(decoded: Decoded, key: str) -> bool:
 # ---------------------------------------------------------------- whole tokens
 
 def decode_token(token: str) -> Decoded:
-    """SPEC §4 then §3. Raises CheckError("malformed" | "unsupported_version", ...)."""
+    """FORMAT.md §4 then §3. Raises CheckError("malformed" | "unsupported_version", ...)."""
     compressed = outer_decode(token)
     info = zlib_info(compressed)
     json_bytes = inflate(compressed)
@@ -308,7 +308,7 @@ def decode_token(token: str) -> Decoded:
 
 def check_token(token: str, key: str, sdkappid: int | None = None,
                 identifier: str | None = None) -> Decoded:
-    """Decode, then SPEC §5.3-5 in order. Raises CheckError with the CLI's error kinds."""
+    """Decode, then FORMAT.md §5.3-5 in order. Raises CheckError with the CLI's error kinds."""
     decoded = decode_token(token)
     if sdkappid is not None and decoded.sdkappid != sdkappid:
         raise CheckError("sdkappid_mismatch", f"token is for {decoded.sdkappid}")
@@ -319,12 +319,12 @@ def check_token(token: str, key: str, sdkappid: int | None = None,
     return decoded
 
 
-# ---------------------------------------------------------------- SPEC §6 PrivateMapKey
+# ---------------------------------------------------------------- FORMAT.md §6 PrivateMapKey
 
 def build_private_map_key(identifier: str, sdkappid: int, time: int, expire: int,
                           privileges: int, room_id: int = 0,
                           room_str: str | None = None) -> bytes:
-    """SPEC §6 layout; lengths in bytes. An empty room string means a numeric room."""
+    """FORMAT.md §6 layout; lengths in bytes. An empty room string means a numeric room."""
     account = identifier.encode("utf-8")
     room = (room_str or "").encode("utf-8")
     version = 1 if room else 0
@@ -339,7 +339,7 @@ def build_private_map_key(identifier: str, sdkappid: int, time: int, expire: int
 
 
 def parse_private_map_key(buf: bytes) -> dict:
-    """SPEC §6. Every byte must be accounted for. Raises CheckError("malformed", ...)."""
+    """FORMAT.md §6. Every byte must be accounted for. Raises CheckError("malformed", ...)."""
     def need(n: int, at: int, what: str):
         if at + n > len(buf):
             raise CheckError("malformed", f"PrivateMapKey too short for {what} at {at}")
@@ -409,7 +409,7 @@ def report(decoded: Decoded, key: str | None) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Decode and check a UserSig v2 token against SPEC.md (key from USERSIG_KEY).")
+        description="Decode and check a UserSig v2 token against docs/FORMAT.md (key from USERSIG_KEY).")
     parser.add_argument("--sdkappid", type=int)
     parser.add_argument("--identifier")
     parser.add_argument("token", help="the token, or - to read it from stdin")

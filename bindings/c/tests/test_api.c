@@ -1,5 +1,5 @@
 /* Every function of the C ABI, every result code it can return on demand, NULL arguments,
- * too-small buffers (nothing but *len written), and the SPEC's known answers. The REST
+ * too-small buffers (nothing but *len written), and the known answers of FORMAT.md §2. The REST
  * functions (usersig_rest_*) are tested in test_rest.c. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -123,7 +123,7 @@ static void test_handles(void) {
     usersig_verifier_free(NULL);
 }
 
-/* SPEC §2 and §6 known answers, minted with the clock pinned. */
+/* FORMAT.md §2 and §6 known answers, minted with the clock pinned. */
 static void test_known_answers(usersig_signer *s) {
     CHECK_CODE(usersig_sign_at(s, LIT("xiaojun"), EXPIRE, T0, token, sizeof token, &token_len),
                USERSIG_OK);
@@ -199,7 +199,7 @@ static void test_sign_errors(usersig_signer *s) {
                USERSIG_ERR_TOO_LONG);
     CHECK_CODE(usersig_sign_at(s, LIT("a"), 2, UINT64_MAX, token, sizeof token, &n),
                USERSIG_ERR_EXPIRY_OUT_OF_RANGE);
-    /* A PrivateMapKey's absolute expiry is 32 bits (SPEC §6). */
+    /* A PrivateMapKey's absolute expiry is 32 bits (FORMAT.md §6). */
     CHECK_CODE(usersig_sign_pmk_at(s, LIT("a"), 1, 0xFFFFFFFFULL, 1, 2, token, sizeof token, &n),
                USERSIG_ERR_EXPIRY_OUT_OF_RANGE);
     CHECK_CODE(usersig_sign_pmk_at(wide, LIT("a"), 60, T0, 1, 2, token, sizeof token, &n),
@@ -224,7 +224,7 @@ static void test_sign_errors(usersig_signer *s) {
     CHECK(untouched(token, sizeof token, SENTINEL));
 
     /* An identifier the format can carry, but whose token no default verifier would accept
-       (SPEC §7): refused, so USERSIG_MAX_TOKEN_LEN + 1 bytes always hold a minted token. */
+       (FORMAT.md §7): refused, so USERSIG_MAX_TOKEN_LEN + 1 bytes always hold a minted token. */
     n = 777;
     CHECK_CODE(usersig_sign_at(s, big, 65535, 60, T0, token, sizeof token, &n),
                USERSIG_ERR_TOO_LONG);
@@ -384,7 +384,7 @@ static void test_verify(usersig_signer *s, usersig_verifier *v) {
     CHECK(!c.has_userbuf && c.userbuf_len == 0 && !c.has_private_map_key);
     CHECK(!c.pmk_is_string_room && c.pmk_room_id == 0 && c.pmk_privileges == 0);
 
-    /* SPEC §5, one failure each. */
+    /* FORMAT.md §5, one failure each. */
     memset(&c, SENTINEL, sizeof c);
     CHECK_CODE(usersig_verify_at(v, LIT("not a token!"), LIT("xiaojun"), T0, NULL, &c, NULL, 0),
                USERSIG_ERR_MALFORMED);
@@ -526,13 +526,13 @@ static void test_verify(usersig_signer *s, usersig_verifier *v) {
     e.room_len = 1;
     CHECK_CODE(usersig_verify_at(v, token, token_len, LIT("ann"), T0, &e, &c, NULL, 0),
                USERSIG_ERR_INVALID_UTF8);
-    /* ... which expires with the token: past it, the token is expired first (SPEC §5.7). */
+    /* ... which expires with the token: past it, the token is expired first (FORMAT.md §5.7). */
     e.room = "lobby";
     e.room_len = 5;
     CHECK_CODE(usersig_verify_at(v, token, token_len, LIT("ann"), T0 + 3601, &e, &c, NULL, 0),
                USERSIG_ERR_EXPIRED);
 
-    /* An empty string room is numeric room 0 (SPEC §6). */
+    /* An empty string room is numeric room 0 (FORMAT.md §6). */
     CHECK_CODE(usersig_sign_pmk_str_at(s, LIT("ann"), 3600, T0, NULL, 0, USERSIG_PRIV_ALL, token,
                                        sizeof token, &token_len),
                USERSIG_OK);

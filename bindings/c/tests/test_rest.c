@@ -1,4 +1,4 @@
-/* The REST functions of the C ABI (SPEC §8): usersig_rest_url, every result code it returns,
+/* The REST functions of the C ABI (FORMAT.md §8): usersig_rest_url, every result code it returns,
  * NULL arguments, too-small buffers (nothing but *len written), percent-encoding, pinned and
  * fresh random; and what an ErrorCode means (usersig_rest_code_*, usersig_rest_retry_class_*). */
 #include <stdint.h>
@@ -48,7 +48,7 @@ static void mint_admin_token(void) {
                                &admin_sig_len),
                USERSIG_OK);
     usersig_signer_free(s);
-    /* The UserSig alphabet needs no escaping (SPEC §4.2). */
+    /* The UserSig alphabet needs no escaping (FORMAT.md §4.2). */
     CHECK(strspn(admin_sig, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-_") ==
           admin_sig_len);
 }

@@ -8,7 +8,7 @@
 //
 //	import "usersig/bindings/go/compat" // package tencentyun
 //
-// What changes, deliberately (SPEC §5, §7):
+// What changes, deliberately (FORMAT.md §5, §7):
 //   - Verification checks the signature and rejects tokens issued more than 5 minutes in the
 //     future; a malformed, legacy v1 or future token gets a *usersig.VerifyError (matching
 //     usersig.ErrMalformed, ErrUnsupportedVersion, ErrNotYetValid) where the official SDK

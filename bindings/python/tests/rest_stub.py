@@ -1,4 +1,4 @@
-"""Stands in for Tencent's REST endpoint (SPEC §8) while it runs one command::
+"""Stands in for Tencent's REST endpoint (FORMAT.md §8) while it runs one command::
 
     python rest_stub.py COMMAND [ARG...]
 

@@ -1,4 +1,4 @@
-"""Signer and Verifier: SPEC known answers, round trips of every kind of token, arguments."""
+"""Signer and Verifier: FORMAT.md §2 known answers, round trips of every kind of token, arguments."""
 
 import doctest
 import gc
@@ -82,7 +82,7 @@ def test_large_outputs_are_retried_with_a_bigger_buffer(signer, verifier):
     token = signer.user_sig("carol", 60, userbuf=big)
     assert len(token) > 10000
     assert verifier.verify(token, "carol", expect=usersig.Expect.userbuf(big)).userbuf == big
-    # A token longer than a default verifier accepts (SPEC §5.1: 16 KiB) is not minted.
+    # A token longer than a default verifier accepts (FORMAT.md §5.1: 16 KiB) is not minted.
     with pytest.raises(usersig.TooLongError):
         signer.user_sig("carol", 60, userbuf=big * 2)
 

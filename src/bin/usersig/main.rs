@@ -50,7 +50,7 @@ enum Command {
     Demo,
     /// Measure minting and verification speed in this process.
     Bench(bench::BenchArgs),
-    /// Print a ready REST API URL carrying a fresh admin UserSig (SPEC §8).
+    /// Print a ready REST API URL carrying a fresh admin UserSig (FORMAT.md §8).
     RestUrl(rest::RestUrlArgs),
     /// Call the REST API and print the response envelope; exit 1 on FAIL.
     #[cfg(feature = "client")]
@@ -484,7 +484,7 @@ fn demo(out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>> {
     let now = now_or_zero();
     writeln!(
         out,
-        "usersig demo: the public demo app (SDKAppID {DEMO_SDKAPPID}, the demo key of SPEC §2)\n"
+        "usersig demo: the public demo app (SDKAppID {DEMO_SDKAPPID}, the demo key of FORMAT.md §2)\n"
     )?;
 
     let token = signer.mint(&Mint::new("xiaojun").time(now))?;
@@ -579,7 +579,7 @@ fn demo(out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Re-encodes a token's JSON with a longer lifetime, as a forger would (SPEC §3-4).
+/// Re-encodes a token's JSON with a longer lifetime, as a forger would (FORMAT.md §3-4).
 fn extend_lifetime(json: &str) -> Result<String, Box<dyn std::error::Error>> {
     use base64::Engine as _;
     use std::io::Write as _;

@@ -1,5 +1,5 @@
 //! `usersig rest-url`, `usersig call` (feature `client`) and `usersig explain`: the REST API
-//! (SPEC §8) from the command line, a thin shell over `usersig::rest`.
+//! (FORMAT.md §8) from the command line, a thin shell over `usersig::rest`.
 
 use std::process::ExitCode;
 
@@ -222,7 +222,7 @@ pub(crate) fn explain_cmd(args: ExplainArgs) -> Result<ExitCode, UsageError> {
         println!("  (no Tencent server code: only this library's verifier reports it)");
     } else {
         println!(
-            "{}: not in the common REST code table (SPEC §8); see the documentation of the \
+            "{}: not in the common REST code table (FORMAT.md §8); see the documentation of the \
              service you called, and do not retry blindly",
             code.map_or_else(|| text.to_owned(), |c| c.to_string())
         );
@@ -234,7 +234,7 @@ pub(crate) fn explain_cmd(args: ExplainArgs) -> Result<ExitCode, UsageError> {
     })
 }
 
-/// Verifier kinds with no server code (SPEC §5.6, §5.8).
+/// Verifier kinds with no server code (FORMAT.md §5.6, §5.8).
 fn local_only(kind: ErrorKind) -> Option<&'static str> {
     match kind {
         ErrorKind::NotYetValid => Some(

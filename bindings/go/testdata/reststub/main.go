@@ -1,4 +1,4 @@
-// Command reststub stands in for Tencent's REST endpoint (SPEC §8) while it runs one command:
+// Command reststub stands in for Tencent's REST endpoint (FORMAT.md §8) while it runs one command:
 //
 //	reststub COMMAND [ARG...]
 //

@@ -12,11 +12,11 @@ from typing import Callable, Optional, Union
 from . import _native
 from .errors import ClockBeforeEpochError, InvalidArgumentError, UserSigError, from_code
 
-#: The documented default lifetime of a token: 180 days, in seconds (SPEC §7).
+#: The documented default lifetime of a token: 180 days, in seconds (FORMAT.md §7).
 DEFAULT_EXPIRE = 180 * 86400
-#: The default allowed clock skew for tokens issued in the future, in seconds (SPEC §5.6).
+#: The default allowed clock skew for tokens issued in the future, in seconds (FORMAT.md §5.6).
 DEFAULT_MAX_FUTURE_SKEW = 300
-#: The default size limits of a Verifier, in bytes (SPEC §5.1).
+#: The default size limits of a Verifier, in bytes (FORMAT.md §5.1).
 MAX_TOKEN_LEN = 16 * 1024
 MAX_INFLATED_LEN = 64 * 1024
 
@@ -30,7 +30,7 @@ Text = Union[str, bytes]
 
 
 class Compression(enum.IntEnum):
-    """How a Signer compresses the token's JSON (SPEC §4.1); every official verifier accepts all."""
+    """How a Signer compresses the token's JSON (FORMAT.md §4.1); every official verifier accepts all."""
 
     STORED = 0  #: zlib stored blocks, the default: fastest (as the Go SDK since 2024-11)
     FAST = 1  #: zlib level 1 (as the C++ SDK)
@@ -38,7 +38,7 @@ class Compression(enum.IntEnum):
 
 
 class Privileges(enum.IntFlag):
-    """The permission bits of a TRTC PrivateMapKey (SPEC §6). Combine them with ``|``.
+    """The permission bits of a TRTC PrivateMapKey (FORMAT.md §6). Combine them with ``|``.
 
     >>> int(Privileges.ENTER_ROOM | Privileges.RECV_AUDIO)
     10
@@ -59,7 +59,7 @@ class Privileges(enum.IntFlag):
 
 @dataclass(frozen=True)
 class PrivateMapKey:
-    """A TRTC PrivateMapKey read from a token's userbuf (SPEC §6)."""
+    """A TRTC PrivateMapKey read from a token's userbuf (FORMAT.md §6)."""
 
     room_id: int  #: the numeric room; 0 for a string room
     room: Optional[str]  #: the string room, or None for a numeric room
@@ -83,7 +83,7 @@ class Claims:
 
 
 class Expect:
-    """What :meth:`Verifier.verify` requires of the token's userbuf (SPEC §5.8).
+    """What :meth:`Verifier.verify` requires of the token's userbuf (FORMAT.md §5.8).
 
     >>> Expect.room("lobby", Privileges.ENTER_ROOM)
     Expect.room('lobby', 2)
@@ -252,7 +252,7 @@ class Signer(_Owner):
 
     def __init__(self, sdkappid: int, key: Text, *,
                  compression: Compression = Compression.STORED) -> None:
-        """``key`` is used as its raw bytes (a str as UTF-8, SPEC §1); it is not retained here.
+        """``key`` is used as its raw bytes (a str as UTF-8, FORMAT.md §1); it is not retained here.
 
         Raises :class:`EmptyKeyError`, or :class:`InvalidArgumentError` for an unknown
         compression."""
@@ -271,7 +271,7 @@ class Signer(_Owner):
         """Mints a UserSig for ``identifier``, valid for ``expire`` seconds.
 
         ``userbuf``: bytes the token carries as ``TLS.userbuf`` (None: no userbuf; ``b""`` is
-        carried, SPEC §7). ``time``: the issue time, Unix seconds (default: now), so the same
+        carried, FORMAT.md §7). ``time``: the issue time, Unix seconds (default: now), so the same
         arguments give the same token.
 
         Raises :class:`EmptyIdentifierError`, :class:`IdentifierContainsNulError`,
@@ -292,7 +292,7 @@ class Signer(_Owner):
 
     def private_map_key(self, identifier: Text, expire: int, room: Union[int, str],
                         privileges: int = Privileges.ALL, *, time: Optional[int] = None) -> str:
-        """Mints a TRTC PrivateMapKey (SPEC §6) for ``room``: an int is a numeric room, a str
+        """Mints a TRTC PrivateMapKey (FORMAT.md §6) for ``room``: an int is a numeric room, a str
         a string room (``""`` means numeric room 0). ``privileges``: bits of
         :class:`Privileges`. Its absolute expiry must fit in 32 bits, as must the SDKAppID.
 
@@ -375,7 +375,7 @@ class Verifier(_Owner):
 
     def verify(self, token: Text, identifier: Text, *, expect: Optional[Expect] = None,
                now: Optional[int] = None) -> Claims:
-        """Verifies ``token`` for ``identifier`` (SPEC §5) as of ``now`` (Unix seconds; default:
+        """Verifies ``token`` for ``identifier`` (FORMAT.md §5) as of ``now`` (Unix seconds; default:
         the system clock), and, with ``expect``, that its userbuf meets it.
 
         Returns the :class:`Claims`; raises the first failure as a :class:`VerifyError`
@@ -427,7 +427,7 @@ def _claims(identifier: bytes, c: _native.usersig_claims, buf: ctypes.Array) -> 
 
 
 def _string_room(b: bytes) -> str:
-    """The room text of a version-1 PrivateMapKey the library validated (SPEC §6: account
+    """The room text of a version-1 PrivateMapKey the library validated (FORMAT.md §6: account
     length L at offset 1, room length R at 23+L, the room at 25+L)."""
     if len(b) < 3:
         return ""

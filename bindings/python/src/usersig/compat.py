@@ -13,7 +13,7 @@ Like the official class it reads the clock with ``time.time()`` (so a test that 
 these tokens too) and compresses at zlib level 6. Unlike it, bad input raises a
 :class:`usersig.UserSigError` (an empty key or identifier, an identifier with NUL, privileges
 above 255, ...) instead of minting a token no server accepts, and string room lengths are
-counted in bytes (SPEC §6).
+counted in bytes (FORMAT.md §6).
 """
 
 from __future__ import annotations

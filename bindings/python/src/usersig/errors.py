@@ -33,7 +33,7 @@ class UserSigError(Exception):
 
 
 class VerifyError(UserSigError):
-    """The token was rejected (SPEC §5): the base of the eight verification kinds."""
+    """The token was rejected (FORMAT.md §5): the base of the eight verification kinds."""
 
 
 class MalformedError(VerifyError):

@@ -1,4 +1,4 @@
-"""The REST API an admin UserSig is for (SPEC §8): the request URL, the reply's envelope and
+"""The REST API an admin UserSig is for (FORMAT.md §8): the request URL, the reply's envelope and
 what each documented ``ErrorCode`` means.
 
 There is no HTTP client here: POST a JSON body (``{}`` when there is nothing to send) to the
@@ -41,7 +41,7 @@ _DIGITS = re.compile(r"\s*-?[0-9]+\s*\Z")
 
 def rest_url(endpoint: Text, service: Text, command: Text, sdkappid: int, identifier: Text,
              usersig: Text, *, random: Optional[int] = None) -> str:
-    """The URL of one REST API request (SPEC §8)::
+    """The URL of one REST API request (FORMAT.md §8)::
 
         https://<domain>/v4/<service>/<command>?sdkappid=<n>&identifier=<admin>&usersig=<token>&random=<u32>&contenttype=json
 
@@ -94,7 +94,7 @@ class RetryClass(enum.IntEnum):
     ('after_60s', True)
     """
 
-    UNKNOWN = -1  #: not in SPEC §8's table: do not retry; read ErrorInfo
+    UNKNOWN = -1  #: not in FORMAT.md §8's table: do not retry; read ErrorInfo
     NEVER = 0  #: retrying cannot succeed: fix the request, key or settings
     BACKOFF = 1  #: transient: retry with exponential backoff and jitter, a bounded number of times
     AFTER_60S = 2  #: locked out after too many UserSig failures (70050): wait 60 s, then retry
@@ -120,7 +120,7 @@ class RetryClass(enum.IntEnum):
 
 @dataclass(frozen=True)
 class RestCode:
-    """A REST ``ErrorCode`` of SPEC §8's table, described."""
+    """A REST ``ErrorCode`` of FORMAT.md §8's table, described."""
 
     code: int  #: the ErrorCode
     name: str  #: its stable snake_case name, e.g. ``"usersig_expired"`` (``usersig explain``)
@@ -136,7 +136,7 @@ def _retry_of(code: int) -> RetryClass:
 
 
 def describe_rest_code(code: int) -> Optional[RestCode]:
-    """What a REST ``ErrorCode`` means and whether to retry; None for a code outside SPEC §8's
+    """What a REST ``ErrorCode`` means and whether to retry; None for a code outside FORMAT.md §8's
     table (0 included).
 
     >>> describe_rest_code(60007).retry
