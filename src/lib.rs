@@ -9,6 +9,7 @@
 //!   minted it and what looks wrong.
 //! - [`rest`] builds REST API URLs, keeps a self-renewing admin token, reads the response
 //!   envelope and explains every error code (FORMAT.md §8); feature `client` adds a pooled HTTPS client.
+//! - [`callback`] verifies the callbacks Tencent sends to your server (IM webhooks, TRTC events).
 //! - [`ffi`] is the C ABI (`include/usersig.h`) that C, C++ and every other language link.
 //!
 //! The format is specified byte by byte in the project's `docs/FORMAT.md`; code cites its sections.
@@ -42,6 +43,7 @@
     )
 )]
 
+pub mod callback;
 mod error;
 // The C ABI: the only module allowed `unsafe` (see its docs for the conventions).
 #[allow(unsafe_code)]
