@@ -12,7 +12,7 @@ use usersig::{Compression, DEFAULT_EXPIRE_SECS, Mint, Privileges, Signer};
 
 use crate::UsageError;
 use crate::key::{KeyArgs, read_key};
-use crate::payload::{PayloadArgs, parse_privileges};
+use crate::payload::{PayloadArgs, parse_privileges, privileges_help};
 
 #[derive(Clone, Copy, ValueEnum)]
 enum CompressionArg {
@@ -51,10 +51,13 @@ pub(crate) struct GenArgs {
     time: Option<u64>,
     #[command(flatten)]
     payload: PayloadArgs,
-    /// PrivateMapKey privileges: a number 0-255 or names joined by commas
-    /// (create_room, enter_room, send_audio, recv_audio, send_video, recv_video,
-    /// send_sub_stream, recv_sub_stream, all).
-    #[arg(long, value_name = "P", default_value = "255", value_parser = parse_privileges)]
+    #[arg(
+        long,
+        value_name = "P",
+        default_value = "255",
+        value_parser = parse_privileges,
+        help = privileges_help()
+    )]
     privileges: Privileges,
     /// zlib compression of the JSON document.
     #[arg(long, value_enum, default_value = "stored")]

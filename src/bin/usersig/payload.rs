@@ -1,6 +1,7 @@
 //! What a token carries besides the claims, as `gen` mints it and `verify` expects it: the
-//! `--userbuf-b64` / `--room-id` / `--room-str` group and the `--privileges` parser. Bad
-//! base64 or an unknown privilege is a usage error (exit 2).
+//! `--userbuf-b64` / `--room-id` / `--room-str` group and the `--privileges` parser. The
+//! privilege names come from `usersig::Privileges::NAMED`, never retyped here. Bad base64 or
+//! an unknown privilege is a usage error (exit 2).
 
 use clap::Args;
 
@@ -45,25 +46,21 @@ impl PayloadArgs {
     }
 }
 
-/// The `--privileges` value parser: a number 0-255 or names joined by commas.
-pub(crate) fn parse_privileges(s: &str) -> Result<Privileges, String> {
-    if let Ok(n) = s.parse::<u32>() {
-        return Privileges::from_bits(n).ok_or_else(|| format!("{n} is not in 0-255"));
-    }
-    let mut p = Privileges::NONE;
-    for name in s.split(',').map(str::trim) {
-        p |= match name {
-            "all" => Privileges::ALL,
-            "create_room" => Privileges::CREATE_ROOM,
-            "enter_room" => Privileges::ENTER_ROOM,
-            "send_audio" => Privileges::SEND_AUDIO,
-            "recv_audio" => Privileges::RECV_AUDIO,
-            "send_video" => Privileges::SEND_VIDEO,
-            "recv_video" => Privileges::RECV_VIDEO,
-            "send_sub_stream" => Privileges::SEND_SUB_STREAM,
-            "recv_sub_stream" => Privileges::RECV_SUB_STREAM,
-            other => return Err(format!("unknown privilege {other:?}")),
-        };
-    }
-    Ok(p)
+/// The `--privileges` value parser: a number 0-255 or names joined by commas, as
+/// `Privileges`'s `FromStr` reads them.
+pub(crate) fn parse_privileges(text: &str) -> Result<Privileges, String> {
+    text.parse::<Privileges>().map_err(|e| e.to_string())
+}
+
+/// The help of `gen --privileges`, listing the names of `Privileges::NAMED` and `all`.
+pub(crate) fn privileges_help() -> String {
+    let names: Vec<&str> = Privileges::NAMED
+        .iter()
+        .map(|&(name, _)| name)
+        .chain([Privileges::ALL_NAME])
+        .collect();
+    format!(
+        "PrivateMapKey privileges: a number 0-255 or names joined by commas ({})",
+        names.join(", ")
+    )
 }
