@@ -64,7 +64,7 @@ pub use error::{ErrorKind, Layer, Malformed, SignError, VerifyError};
 pub use inspect::{Inspection, JsonStyle, Warning, ZlibInfo, inspect, inspect_at};
 pub use sign::{DEFAULT_EXPIRE_SECS, Mint, Signer, UserIdProblem, check_user_id};
 pub use token::{Compression, Limits, OuterStyle};
-pub use userbuf::{PmkParseError, PrivateMapKey, Privileges, Room};
+pub use userbuf::{ParsePrivilegesError, PmkParseError, PrivateMapKey, Privileges, Room};
 pub use verify::{Claims, DEFAULT_MAX_FUTURE_SKEW_SECS, Expect, Verifier};
 
 /// The public demo SDKAppID used in Tencent's documentation and in FORMAT.md §2.

@@ -3,6 +3,9 @@
 //! The operations run in batches of ~2 ms, taking turns, for `--seconds` in all; the figure
 //! reported for each is its median batch's nanoseconds per operation, which shrugs off the
 //! odd preemption. The multi-thread figure runs a mint + verify mix on every thread at once.
+//!
+//! Exit codes: 0 after the report; 2 for a `--threads` or `--seconds` out of range (or a
+//! setup step failing, a bug), with the message on stderr.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
