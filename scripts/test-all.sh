@@ -67,6 +67,10 @@ step() {
     [ "$f" -gt 0 ] || failed=$((failed + 1))
     printf '\nFAILED: step "%s" (exit status %s, %s s); the end of %s:\n' \
       "$name" "$rc" "$((SECONDS - start))" "$log"
+    # The failures by name first (cargo test, go test, pytest, the C checks), then the end.
+    grep -E -e '^---- .* stdout ----$' -e '^    [^ ].*$' -e '^--- FAIL' -e '^FAILED ' \
+      -e 'check failed|, [1-9][0-9]* failed' "$log" | grep -v '^    Running' | head -n 30 |
+      sed 's/^/  ! /'
     tail -n 60 "$log" | sed 's/^/  | /'
     closing
     exit 1

@@ -2,7 +2,7 @@
 //! or `--key-file PATH`, never from the command line, where `ps` and shell history would
 //! show it. A missing, unreadable or empty key is a usage error (exit 2).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use zeroize::Zeroizing;
@@ -30,24 +30,39 @@ pub(crate) fn read_key(args: &KeyArgs) -> Result<Zeroizing<Vec<u8>>, UsageError>
              history; set {KEY_ENV} or use --key-file PATH"
         )));
     }
-    let mut key = match &args.key_file {
+    read_secret("key", args.key_file.as_deref(), "--key-file", KEY_ENV)
+}
+
+/// Reads a secret (`what`: "key", "callback token", ...) from `file` when given, otherwise
+/// from the environment variable `env`. Trailing whitespace is dropped; a missing, unreadable
+/// or empty secret is a usage error naming where it looked, never the secret.
+pub(crate) fn read_secret(
+    what: &str,
+    file: Option<&Path>,
+    file_flag: &str,
+    env: &str,
+) -> Result<Zeroizing<Vec<u8>>, UsageError> {
+    let mut secret = match file {
         Some(path) => Zeroizing::new(std::fs::read(path).map_err(|e| {
-            UsageError(format!("cannot read the key file {}: {e}", path.display()))
+            UsageError(format!(
+                "cannot read the {what} file {}: {e}",
+                path.display()
+            ))
         })?),
-        None => match std::env::var_os(KEY_ENV) {
+        None => match std::env::var_os(env) {
             Some(v) => Zeroizing::new(v.into_encoded_bytes()),
             None => {
                 return Err(UsageError(format!(
-                    "no key: set {KEY_ENV} or pass --key-file PATH"
+                    "no {what}: set {env} or pass {file_flag} PATH"
                 )));
             }
         },
     };
-    while key.last().is_some_and(u8::is_ascii_whitespace) {
-        key.pop();
+    while secret.last().is_some_and(u8::is_ascii_whitespace) {
+        secret.pop();
     }
-    if key.is_empty() {
-        return Err(UsageError("the key is empty".into()));
+    if secret.is_empty() {
+        return Err(UsageError(format!("the {what} is empty")));
     }
-    Ok(key)
+    Ok(secret)
 }

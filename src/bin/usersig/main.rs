@@ -12,6 +12,7 @@
 mod bench;
 #[cfg(feature = "client")]
 mod call;
+mod callback;
 mod demo;
 mod explain;
 mod r#gen;
@@ -60,6 +61,9 @@ enum Command {
     Call(call::CallArgs),
     /// Explain a REST error code or a verifier error kind, and what to do about it.
     Explain(explain::ExplainArgs),
+    /// Verify (or sign, for tests) Tencent's IM webhook and TRTC event callbacks.
+    #[command(subcommand)]
+    Callback(callback::CallbackCommand),
 }
 
 /// A failure that ends the program with a message on stderr and exit code 2.
@@ -77,6 +81,7 @@ fn main() -> ExitCode {
         #[cfg(feature = "client")]
         Command::Call(args) => call::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Callback(command) => callback::run(command),
     };
     match result {
         Ok(code) => code,
