@@ -32,6 +32,9 @@ pub(crate) struct BenchArgs {
     json: bool,
 }
 
+/// A TRTC "enter room" event as Tencent sends it.
+const TRTC_BODY: &[u8] = b"{\n\t\"EventGroupId\":\t1,\n\t\"EventType\":\t103,\n\t\"CallbackTs\":\t1687770731932,\n\t\"EventInfo\":\t{\n\t\t\"RoomId\":\t12345,\n\t\t\"EventTs\":\t1687770731,\n\t\t\"UserId\":\t\"test\",\n\t\t\"Role\":\t21,\n\t\t\"TerminalType\":\t2\n\t}\n}";
+
 const TIME: u64 = 1_569_910_200;
 
 /// One measured operation: a name, and a closure that performs it once.
@@ -77,6 +80,18 @@ pub(crate) fn run(args: BenchArgs) -> Result<(), UsageError> {
         out_pmk,
         out_pmk_str,
     ] = &mut outs;
+    // Callback verification: a signed IM query and a TRTC body of a typical size.
+    let im_callback = usersig::callback::im::Verifier::new("bench-callback-token")
+        .map_err(|e| UsageError(e.to_string()))?;
+    let im_query = usersig::callback::im::signed_query(
+        "bench-callback-token",
+        DEMO_SDKAPPID,
+        "C2C.CallbackBeforeSendMsg",
+        TIME,
+    );
+    let trtc_callback = usersig::callback::trtc::Verifier::new("bench-callback-key")
+        .map_err(|e| UsageError(e.to_string()))?;
+    let trtc_sign = usersig::callback::trtc::sign("bench-callback-key", TRTC_BODY);
     let mut ops: Vec<Op<'_>> = vec![
         (
             "gen_ns",
@@ -174,6 +189,21 @@ pub(crate) fn run(args: BenchArgs) -> Result<(), UsageError> {
             "inspect a level-6 token",
             Box::new(|| {
                 let _ = black_box(inspect_at(black_box(&level6_token), TIME));
+            }),
+        ),
+        (
+            "callback_im_ns",
+            "verify an IM callback URL (Sign, RequestTime)",
+            Box::new(|| {
+                let _ = black_box(im_callback.verify_at(black_box(&im_query), TIME));
+            }),
+        ),
+        (
+            "callback_trtc_ns",
+            "verify a TRTC event callback (200-byte body)",
+            Box::new(|| {
+                let _ =
+                    black_box(trtc_callback.verify(black_box(&trtc_sign), black_box(TRTC_BODY)));
             }),
         ),
     ];
