@@ -1,0 +1,359 @@
+//! The admin UserSig every REST request carries: one per process, minted anew ahead of its
+//! expiry (FORMAT.md §8), with the clock injectable for tests.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use arc_swap::ArcSwap;
+
+use crate::error::SignError;
+use crate::sign::{Mint, Signer};
+use crate::time_fmt::unix_now;
+
+/// A source of Unix time in seconds, injectable for tests.
+///
+/// Implemented by [`SystemClock`] and by any `Fn() -> u64 + Send + Sync` closure.
+///
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use std::sync::Arc;
+/// use usersig::rest::Clock;
+/// let now = Arc::new(AtomicU64::new(1_700_000_000));
+/// let clock = { let now = now.clone(); move || now.load(Ordering::Relaxed) };
+/// assert_eq!(clock.now_unix(), 1_700_000_000);
+/// ```
+pub trait Clock: Send + Sync {
+    /// The current Unix time in seconds.
+    fn now_unix(&self) -> u64;
+}
+
+impl<F: Fn() -> u64 + Send + Sync> Clock for F {
+    fn now_unix(&self) -> u64 {
+        self()
+    }
+}
+
+/// The system clock (0 if it is set before 1970).
+///
+/// ```
+/// use usersig::rest::{Clock, SystemClock};
+/// assert!(SystemClock.now_unix() > 1_600_000_000);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_unix(&self) -> u64 {
+        unix_now().unwrap_or(0)
+    }
+}
+
+/// The default lifetime of an admin token: one day.
+///
+/// Shorter than the 180 days of a user token on purpose: an admin token travels in every
+/// request URL, where proxies and access logs may record it, and it grants everything. Renewing
+/// it costs one HMAC a day.
+pub const DEFAULT_ADMIN_LIFETIME_SECS: u64 = 86_400;
+
+/// The shortest admin-token lifetime [`AdminTokenBuilder::lifetime_secs`] accepts: one minute.
+pub const MIN_ADMIN_LIFETIME_SECS: u64 = 60;
+
+/// The default renewal margin for a lifetime: a tenth of it, at most one hour.
+///
+/// A token is renewed once less than this remains. A tenth keeps short-lived tokens from being
+/// used to their last second (clocks drift, requests are retried); the one-hour cap keeps long
+/// ones from being re-minted days early for nothing.
+///
+/// ```
+/// use usersig::rest::default_renew_margin_secs;
+/// assert_eq!(default_renew_margin_secs(86_400), 3_600);
+/// assert_eq!(default_renew_margin_secs(600), 60);
+/// ```
+pub const fn default_renew_margin_secs(lifetime_secs: u64) -> u64 {
+    let tenth = lifetime_secs / 10;
+    if tenth < 3_600 { tenth } else { 3_600 }
+}
+
+struct Issued {
+    token: Arc<str>,
+    expires_at: u64,
+    renew_at: u64,
+}
+
+/// One admin UserSig, shared by every REST request of a process and minted anew ahead of its
+/// expiry (FORMAT.md §8: "renew it ahead of time, never per request").
+///
+/// [`get`](AdminToken::get) is the hot path: one atomic load of the current token and a clock
+/// read; it takes no lock and does not allocate (it returns an `Arc<str>`, a reference count
+/// increment; `arc-swap` sets up a small per-thread slot once per thread). Only when the renewal margin is reached does one caller take a mutex and mint;
+/// callers that arrive meanwhile wait for that one HMAC. Share it as `&AdminToken` or in an
+/// `Arc`: it is `Send + Sync`.
+///
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use std::sync::Arc;
+/// use usersig::rest::AdminToken;
+/// use usersig::{Signer, Verifier, DEMO_KEY};
+///
+/// let now = Arc::new(AtomicU64::new(1_700_000_000));
+/// let clock = { let now = now.clone(); move || now.load(Ordering::Relaxed) };
+/// let admin = AdminToken::builder(Signer::new(1400000000, DEMO_KEY)?, "administrator")
+///     .lifetime_secs(3_600)
+///     .clock(clock)
+///     .build()?;
+/// let first = admin.get()?;
+/// now.fetch_add(3_000, Ordering::Relaxed);          // 600 s left: above the 360 s margin
+/// assert!(Arc::ptr_eq(&first, &admin.get()?));      // the same token, no minting
+/// now.fetch_add(300, Ordering::Relaxed);            // 300 s left: renew
+/// let second = admin.get()?;
+/// assert_ne!(first, second);
+/// let claims = Verifier::new(1400000000, DEMO_KEY)?
+///     .verify_at(&second, "administrator", 1_700_003_300)?;
+/// assert_eq!(claims.expires_at, 1_700_003_300 + 3_600);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct AdminToken {
+    signer: Signer,
+    identifier: String,
+    lifetime: u64,
+    margin: u64,
+    clock: Box<dyn Clock>,
+    current: ArcSwap<Issued>,
+    renewing: Mutex<()>,
+}
+
+impl fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AdminToken")
+            .field("sdkappid", &self.signer.sdkappid())
+            .field("identifier", &self.identifier)
+            .field("lifetime", &self.lifetime)
+            .field("margin", &self.margin)
+            .field("expires_at", &self.current.load().expires_at)
+            .field("token", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Settings for an [`AdminToken`]; made by [`AdminToken::builder`].
+///
+/// ```
+/// use usersig::rest::AdminToken;
+/// use usersig::{Signer, DEMO_KEY};
+/// let admin = AdminToken::builder(Signer::new(1400000000, DEMO_KEY)?, "administrator")
+///     .lifetime_secs(7 * 86_400)
+///     .renew_margin_secs(86_400)
+///     .build()?;
+/// assert_eq!(admin.renew_margin_secs(), 86_400);
+/// # Ok::<(), usersig::SignError>(())
+/// ```
+pub struct AdminTokenBuilder {
+    signer: Signer,
+    identifier: String,
+    lifetime: u64,
+    margin: Option<u64>,
+    clock: Box<dyn Clock>,
+}
+
+impl fmt::Debug for AdminTokenBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AdminTokenBuilder")
+            .field("signer", &self.signer)
+            .field("identifier", &self.identifier)
+            .field("lifetime", &self.lifetime)
+            .field("margin", &self.margin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AdminTokenBuilder {
+    /// The lifetime of each minted token, in seconds (default [`DEFAULT_ADMIN_LIFETIME_SECS`];
+    /// at least [`MIN_ADMIN_LIFETIME_SECS`]: shorter values are raised to it).
+    pub fn lifetime_secs(mut self, secs: u64) -> Self {
+        self.lifetime = secs.max(MIN_ADMIN_LIFETIME_SECS);
+        self
+    }
+
+    /// Renew once less than this many seconds of the token's life remain (default
+    /// [`default_renew_margin_secs`] of the lifetime). At most half the lifetime is used, so a
+    /// token always serves for at least half its life and is never minted per request.
+    pub fn renew_margin_secs(mut self, secs: u64) -> Self {
+        self.margin = Some(secs);
+        self
+    }
+
+    /// The clock (default [`SystemClock`]).
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Box::new(clock);
+        self
+    }
+
+    /// Mints the first token and returns the cache.
+    ///
+    /// ```
+    /// use usersig::rest::AdminToken;
+    /// use usersig::{SignError, Signer, DEMO_KEY};
+    /// let err = AdminToken::builder(Signer::new(1, DEMO_KEY)?, "").build().unwrap_err();
+    /// assert_eq!(err, SignError::EmptyIdentifier);
+    /// # Ok::<(), SignError>(())
+    /// ```
+    pub fn build(self) -> Result<AdminToken, SignError> {
+        let margin = self
+            .margin
+            .unwrap_or(default_renew_margin_secs(self.lifetime))
+            .min(self.lifetime / 2);
+        let mut admin = AdminToken {
+            signer: self.signer,
+            identifier: self.identifier,
+            lifetime: self.lifetime,
+            margin,
+            clock: self.clock,
+            current: ArcSwap::from_pointee(Issued {
+                token: Arc::from(""),
+                expires_at: 0,
+                renew_at: 0,
+            }),
+            renewing: Mutex::new(()),
+        };
+        let first = admin.issue(admin.clock.now_unix())?;
+        admin.current = ArcSwap::from_pointee(first);
+        Ok(admin)
+    }
+}
+
+impl AdminToken {
+    /// A cache for `identifier` (the app administrator) with the default lifetime, margin and
+    /// clock. Mints the first token now.
+    ///
+    /// ```
+    /// use usersig::rest::AdminToken;
+    /// use usersig::{Signer, DEMO_KEY};
+    /// let admin = AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?;
+    /// assert_eq!(admin.lifetime_secs(), 86_400);
+    /// assert_eq!(admin.renew_margin_secs(), 3_600);
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
+    pub fn new(signer: Signer, identifier: impl Into<String>) -> Result<AdminToken, SignError> {
+        AdminToken::builder(signer, identifier).build()
+    }
+
+    /// Settings beyond the defaults: lifetime, margin, clock.
+    pub fn builder(signer: Signer, identifier: impl Into<String>) -> AdminTokenBuilder {
+        AdminTokenBuilder {
+            signer,
+            identifier: identifier.into(),
+            lifetime: DEFAULT_ADMIN_LIFETIME_SECS,
+            margin: None,
+            clock: Box::new(SystemClock),
+        }
+    }
+
+    /// The current token, renewed first if less than the margin remains.
+    ///
+    /// ```
+    /// # use usersig::rest::AdminToken;
+    /// # use usersig::{Signer, Verifier, DEMO_KEY};
+    /// let admin = AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?;
+    /// let token = admin.get()?;
+    /// Verifier::new(1400000000, DEMO_KEY)?.verify(&token, "administrator")?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn get(&self) -> Result<Arc<str>, SignError> {
+        let now = self.clock.now_unix();
+        {
+            let current = self.current.load();
+            if now < current.renew_at {
+                return Ok(Arc::clone(&current.token));
+            }
+        }
+        self.renew(now, None)
+    }
+
+    /// Replaces `rejected` after the server refused it (70001 expired, 70003 illegal: see
+    /// [`RetryClass::RenewToken`](super::RetryClass::RenewToken)) and returns the new current token. When another thread has
+    /// already replaced it, the token now current is returned and nothing is minted, so a burst
+    /// of rejections renews once.
+    ///
+    /// ```
+    /// # use usersig::rest::AdminToken;
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// let t = std::sync::atomic::AtomicU64::new(1_700_000_000);
+    /// let admin = AdminToken::builder(Signer::new(1400000000, DEMO_KEY)?, "admin")
+    ///     .clock(move || t.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    ///     .build()?;
+    /// let old = admin.get()?;
+    /// let new = admin.renew_rejected(&old)?;
+    /// assert_ne!(old, new);
+    /// assert_eq!(admin.renew_rejected(&old)?, new); // already replaced: no second mint
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
+    pub fn renew_rejected(&self, rejected: &Arc<str>) -> Result<Arc<str>, SignError> {
+        let now = self.clock.now_unix();
+        self.renew(now, Some(rejected))
+    }
+
+    fn renew(&self, now: u64, rejected: Option<&Arc<str>>) -> Result<Arc<str>, SignError> {
+        let _guard = self.renewing.lock().unwrap_or_else(PoisonError::into_inner);
+        // Another caller may have renewed while we waited for the lock.
+        let current = self.current.load_full();
+        let still_good = match rejected {
+            Some(rejected) => !Arc::ptr_eq(&current.token, rejected),
+            None => now < current.renew_at,
+        };
+        if still_good {
+            return Ok(Arc::clone(&current.token));
+        }
+        let issued = self.issue(now)?;
+        let token = Arc::clone(&issued.token);
+        self.current.store(Arc::new(issued));
+        Ok(token)
+    }
+
+    fn issue(&self, now: u64) -> Result<Issued, SignError> {
+        let token = self.signer.mint(
+            &Mint::new(&self.identifier)
+                .time(now)
+                .expire_secs(self.lifetime),
+        )?;
+        let expires_at = now.saturating_add(self.lifetime);
+        Ok(Issued {
+            token: Arc::from(token),
+            expires_at,
+            renew_at: expires_at.saturating_sub(self.margin),
+        })
+    }
+
+    /// The admin identifier the tokens are for.
+    pub fn identifier(&self) -> &str {
+        &self.identifier
+    }
+
+    /// The SDKAppID the tokens are for.
+    pub fn sdkappid(&self) -> u64 {
+        self.signer.sdkappid()
+    }
+
+    /// The lifetime of each minted token, in seconds.
+    pub fn lifetime_secs(&self) -> u64 {
+        self.lifetime
+    }
+
+    /// The renewal margin in use, in seconds.
+    pub fn renew_margin_secs(&self) -> u64 {
+        self.margin
+    }
+
+    /// When the current token expires (Unix seconds): `time + expire`.
+    ///
+    /// ```
+    /// # use usersig::rest::AdminToken;
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// let admin = AdminToken::builder(Signer::new(1400000000, DEMO_KEY)?, "admin")
+    ///     .clock(|| 1_700_000_000).build()?;
+    /// assert_eq!(admin.expires_at(), 1_700_000_000 + 86_400);
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
+    pub fn expires_at(&self) -> u64 {
+        self.current.load().expires_at
+    }
+}

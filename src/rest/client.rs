@@ -1,0 +1,419 @@
+//! A blocking, pooled HTTPS client for the REST API (feature `client`): the URL, the admin
+//! token, the envelope and the retry policy put together.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use super::admin_token::AdminToken;
+use super::codes::RestCode;
+use super::endpoint::{Endpoint, UrlError};
+use super::envelope::{Envelope, EnvelopeError, RestError};
+use super::retry::RetryClass;
+use super::retry_policy::RetryPolicy;
+use super::url::RestUrl;
+use crate::error::{Shown, SignError};
+
+/// The default connect timeout: 5 s.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The default timeout of a whole request, connecting included: 10 s.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The shortest whole-request timeout accepted: 4 s. The server gives up after 3 s (FORMAT.md
+/// §8); a client that gives up first cannot know whether its request took effect.
+pub const MIN_TIMEOUT: Duration = Duration::from_secs(4);
+/// Responses longer than this are refused (a REST reply is kilobytes; a page of a large
+/// list is well under this).
+const MAX_RESPONSE_BYTES: u64 = 16 << 20;
+
+/// Why a [`Client`] call failed.
+///
+/// ```
+/// use usersig::rest::{ClientError, RestCode};
+/// # use usersig::rest::Envelope;
+/// # let error = Envelope::parse(r#"{"ActionStatus":"FAIL","ErrorCode":70009}"#)?
+/// #     .into_result().unwrap_err();
+/// let err = ClientError::Rest { error, attempts: 1 };
+/// assert_eq!(err.rest_code(), Some(RestCode::UserSigBadSignature));
+/// assert!(err.envelope().is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ClientError {
+    /// The server answered `FAIL`, and retrying did not help or was not allowed.
+    Rest {
+        /// The last answer.
+        error: RestError,
+        /// The attempts made.
+        attempts: u32,
+    },
+    /// The network failed: DNS, connect, TLS, a timeout, a dropped connection.
+    Transport {
+        /// What failed (the UserSig is never in it).
+        message: String,
+        /// The attempts made.
+        attempts: u32,
+    },
+    /// The server answered a status other than 200 with no envelope (a proxy, an outage).
+    Http {
+        /// The HTTP status.
+        status: u16,
+        /// The start of the body.
+        body: String,
+        /// The attempts made.
+        attempts: u32,
+    },
+    /// The server answered 200 with a body that is not a REST envelope.
+    BadResponse(EnvelopeError),
+    /// The request body given is not a JSON object.
+    BadBody(String),
+    /// The URL could not be built (service or command name).
+    Url(UrlError),
+    /// The admin token could not be minted.
+    Sign(SignError),
+}
+
+impl ClientError {
+    /// The REST error code, when the server answered `FAIL`.
+    pub fn rest_code(&self) -> Option<RestCode> {
+        match self {
+            ClientError::Rest { error, .. } => Some(error.code()),
+            _ => None,
+        }
+    }
+
+    /// The server's answer, when it answered `FAIL`.
+    pub fn envelope(&self) -> Option<&Envelope> {
+        match self {
+            ClientError::Rest { error, .. } => Some(error.envelope()),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tries = |n: &u32| if *n == 1 { "" } else { "s" };
+        match self {
+            ClientError::Rest { error, attempts } => {
+                write!(f, "{error} (after {attempts} attempt{})", tries(attempts))
+            }
+            ClientError::Transport { message, attempts } => write!(
+                f,
+                "network error: {message} (after {attempts} attempt{})",
+                tries(attempts)
+            ),
+            ClientError::Http {
+                status,
+                body,
+                attempts,
+            } => write!(
+                f,
+                "HTTP {status} without a REST envelope: {} (after {attempts} attempt{})",
+                Shown(body),
+                tries(attempts)
+            ),
+            ClientError::BadResponse(e) => write!(f, "unexpected response: {e}"),
+            ClientError::BadBody(e) => write!(f, "the request body is not a JSON object: {e}"),
+            ClientError::Url(e) => write!(f, "cannot build the request URL: {e}"),
+            ClientError::Sign(e) => write!(f, "cannot mint the admin UserSig: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ClientError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ClientError::Rest { error, .. } => Some(error),
+            ClientError::BadResponse(e) => Some(e),
+            ClientError::Url(e) => Some(e),
+            ClientError::Sign(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<UrlError> for ClientError {
+    fn from(e: UrlError) -> Self {
+        ClientError::Url(e)
+    }
+}
+
+impl From<SignError> for ClientError {
+    fn from(e: SignError) -> Self {
+        ClientError::Sign(e)
+    }
+}
+
+/// A blocking HTTPS client for the REST API: one pooled, keep-alive connection set (ureq on
+/// rustls with the `ring` provider and Mozilla's roots; no OpenSSL), the [`AdminToken`]
+/// built in, timeouts above the server's 3 s, and bounded retries ([`RetryPolicy`]).
+///
+/// Make one per process and share it (`&Client` is `Send + Sync`): a client per request
+/// would pay a TLS handshake each time.
+///
+/// ```no_run
+/// use usersig::rest::{AdminToken, Client, Region};
+/// use usersig::Signer;
+/// let key = std::env::var("USERSIG_KEY")?;
+/// let admin = AdminToken::new(Signer::new(1400000000, key)?, "administrator")?;
+/// let client = Client::new(Region::Singapore.into(), admin);
+/// let reply = client.call("im_open_login_svc", "account_check",
+///     &serde_json::json!({"CheckItem": [{"UserID": "bob"}]}))?;
+/// println!("{}", reply.rest["ResultItem"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Client {
+    agent: ureq::Agent,
+    endpoint: Endpoint,
+    token: Arc<AdminToken>,
+    policy: RetryPolicy,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.endpoint)
+            .field("token", &self.token)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Settings for a [`Client`]; made by [`Client::builder`].
+///
+/// ```
+/// use std::time::Duration;
+/// use usersig::rest::{AdminToken, Client, Endpoint, RetryPolicy};
+/// use usersig::{Signer, DEMO_KEY};
+/// let admin = AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?;
+/// let client = Client::builder(Endpoint::custom("http://127.0.0.1:8080")?, admin)
+///     .retry(RetryPolicy::none())
+///     .connect_timeout(Duration::from_secs(2))
+///     .timeout(Duration::from_secs(6))
+///     .build();
+/// # let _ = client;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct ClientBuilder {
+    endpoint: Endpoint,
+    token: Arc<AdminToken>,
+    policy: RetryPolicy,
+    connect_timeout: Duration,
+    timeout: Duration,
+}
+
+impl ClientBuilder {
+    /// The retry policy (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The connect timeout (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The timeout of a whole attempt, connecting included (default [`DEFAULT_TIMEOUT`],
+    /// at least [`MIN_TIMEOUT`]: shorter values are raised to it).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout.max(MIN_TIMEOUT);
+        self
+    }
+
+    /// The client.
+    pub fn build(self) -> Client {
+        let config = ureq::Agent::config_builder()
+            .timeout_connect(Some(self.connect_timeout))
+            .timeout_global(Some(self.timeout))
+            // The envelope carries the error; a proxy's 502 is read and classified too.
+            .http_status_as_error(false)
+            // A redirect would resend the UserSig in the URL somewhere else.
+            .max_redirects(0)
+            .max_idle_connections_per_host(8)
+            .max_idle_age(Duration::from_secs(55))
+            .user_agent(concat!("usersig-rust/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Client {
+            agent: ureq::Agent::new_with_config(config),
+            endpoint: self.endpoint,
+            token: self.token,
+            policy: self.policy,
+        }
+    }
+}
+
+enum Failure {
+    Transport(String),
+    Http { status: u16, body: String },
+    BadResponse(EnvelopeError),
+}
+
+impl Client {
+    /// A client for `endpoint` with the default timeouts and retries.
+    pub fn new(endpoint: Endpoint, token: impl Into<Arc<AdminToken>>) -> Client {
+        Client::builder(endpoint, token).build()
+    }
+
+    /// Settings beyond the defaults. The token may be shared (`Arc<AdminToken>`) with
+    /// other clients or code that builds URLs itself.
+    pub fn builder(endpoint: Endpoint, token: impl Into<Arc<AdminToken>>) -> ClientBuilder {
+        ClientBuilder {
+            endpoint,
+            token: token.into(),
+            policy: RetryPolicy::default(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+
+    /// The admin token in use.
+    pub fn token(&self) -> &AdminToken {
+        &self.token
+    }
+
+    /// The endpoint requests go to.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// Calls `service`/`command` with `body`, a JSON object (`Value::Null` sends `{}`).
+    /// `Ok` only for `ActionStatus` `OK` with `ErrorCode` 0.
+    ///
+    /// ```no_run
+    /// # use usersig::rest::{AdminToken, Client, Endpoint};
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// # let client = Client::new(Endpoint::default(),
+    /// #     AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?);
+    /// let reply = client.call("openim", "querystate",
+    ///     &serde_json::json!({"To_Account": ["alice"]}))?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn call(
+        &self,
+        service: &str,
+        command: &str,
+        body: &Value,
+    ) -> Result<Envelope, ClientError> {
+        let text = match body {
+            Value::Null => "{}".to_owned(),
+            Value::Object(_) => body.to_string(),
+            _ => return Err(ClientError::BadBody("a JSON value, not an object".into())),
+        };
+        self.send(service, command, &text)
+    }
+
+    /// Calls `service`/`command` with a body given as JSON text, sent as is after checking
+    /// that it is an object. An empty or blank body sends `{}` (FORMAT.md §8: never empty).
+    ///
+    /// ```no_run
+    /// # use usersig::rest::{AdminToken, Client, Endpoint};
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// # let client = Client::new(Endpoint::default(),
+    /// #     AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?);
+    /// let reply = client.call_json("im_open_login_svc", "account_import",
+    ///     r#"{"UserID":"bob"}"#)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn call_json(
+        &self,
+        service: &str,
+        command: &str,
+        body: &str,
+    ) -> Result<Envelope, ClientError> {
+        let body = body.trim();
+        if body.is_empty() {
+            return self.send(service, command, "{}");
+        }
+        serde_json::from_str::<Map<String, Value>>(body)
+            .map_err(|e| ClientError::BadBody(e.to_string()))?;
+        self.send(service, command, body)
+    }
+
+    fn send(&self, service: &str, command: &str, body: &str) -> Result<Envelope, ClientError> {
+        let mut url = String::new();
+        let mut attempts = 0u32;
+        let mut renewed = false;
+        loop {
+            attempts += 1;
+            let token = self.token.get()?;
+            // A fresh `random` per attempt (FORMAT.md §8).
+            RestUrl::new(&self.endpoint, service, command)
+                .sdkappid(self.token.sdkappid())
+                .identifier(self.token.identifier())
+                .usersig(&token)
+                .write_into(&mut url)?;
+            let (class, error) = match self.attempt(&url, body, &token) {
+                Ok(envelope) => match envelope.into_result() {
+                    Ok(envelope) => return Ok(envelope),
+                    Err(error) => (error.retry(), ClientError::Rest { error, attempts }),
+                },
+                Err(Failure::Transport(message)) => (
+                    RetryClass::Backoff,
+                    ClientError::Transport { message, attempts },
+                ),
+                Err(Failure::Http { status, body }) => {
+                    let class = if status == 408 || status == 429 || status >= 500 {
+                        RetryClass::Backoff
+                    } else {
+                        RetryClass::Never
+                    };
+                    (
+                        class,
+                        ClientError::Http {
+                            status,
+                            body,
+                            attempts,
+                        },
+                    )
+                }
+                Err(Failure::BadResponse(e)) => (RetryClass::Never, ClientError::BadResponse(e)),
+            };
+            if attempts >= self.policy.attempts() {
+                return Err(error);
+            }
+            match class {
+                RetryClass::RenewToken if !renewed => {
+                    renewed = true;
+                    self.token.renew_rejected(&token)?;
+                }
+                RetryClass::Backoff => std::thread::sleep(self.policy.delay(attempts)),
+                RetryClass::After60s if self.policy.waits_out_lockout() => {
+                    std::thread::sleep(Duration::from_secs(60));
+                }
+                _ => return Err(error),
+            }
+        }
+    }
+
+    fn attempt(&self, url: &str, body: &str, token: &str) -> Result<Envelope, Failure> {
+        // ureq's messages do not carry the URL today; scrub the token all the same.
+        let scrub = |e: ureq::Error| e.to_string().replace(token, "<usersig>");
+        let mut response = self
+            .agent
+            .post(url)
+            .header("Content-Type", "application/json")
+            .send(body)
+            .map_err(|e| Failure::Transport(scrub(e)))?;
+        let status = response.status().as_u16();
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_RESPONSE_BYTES)
+            .read_to_string()
+            .map_err(|e| Failure::Transport(scrub(e)))?;
+        match Envelope::parse(&text) {
+            Ok(envelope) => Ok(envelope),
+            Err(e) if status == 200 => Err(Failure::BadResponse(e)),
+            Err(_) => Err(Failure::Http {
+                status,
+                body: text.chars().take(256).collect(),
+            }),
+        }
+    }
+}

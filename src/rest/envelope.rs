@@ -1,0 +1,288 @@
+//! The response envelope (FORMAT.md §8): `ActionStatus`, `ErrorCode`, `ErrorInfo`,
+//! `RequestId` and the rest of the body, and [`RestError`], a `FAIL` answer as an error.
+
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use super::codes::RestCode;
+use super::retry::RetryClass;
+use crate::error::Shown;
+
+/// The `ActionStatus` of a response.
+///
+/// ```
+/// use usersig::rest::ActionStatus;
+/// assert_eq!(ActionStatus::from_wire("OK"), ActionStatus::Ok);
+/// assert_eq!(ActionStatus::from_wire("FAIL").as_str(), "FAIL");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ActionStatus {
+    /// `"OK"`.
+    Ok,
+    /// `"FAIL"`.
+    Fail,
+    /// Anything else, kept as received (treated as a failure).
+    Other(String),
+}
+
+impl ActionStatus {
+    /// Reads the wire value.
+    pub fn from_wire(text: &str) -> ActionStatus {
+        match text {
+            "OK" => ActionStatus::Ok,
+            "FAIL" => ActionStatus::Fail,
+            other => ActionStatus::Other(other.to_owned()),
+        }
+    }
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ActionStatus::Ok => "OK",
+            ActionStatus::Fail => "FAIL",
+            ActionStatus::Other(s) => s,
+        }
+    }
+}
+
+/// Why a response body is not a REST envelope.
+///
+/// ```
+/// use usersig::rest::{Envelope, EnvelopeError};
+/// assert!(matches!(Envelope::parse("<html>"), Err(EnvelopeError::NotJson(_))));
+/// assert!(matches!(Envelope::parse("{}"), Err(EnvelopeError::Field { field: "ActionStatus", .. })));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EnvelopeError {
+    /// The body is not a JSON object.
+    NotJson(String),
+    /// A field is missing or has the wrong JSON type.
+    Field {
+        /// `ActionStatus`, `ErrorCode`, `ErrorInfo` or `RequestId`.
+        field: &'static str,
+        /// What is wrong.
+        reason: &'static str,
+    },
+}
+
+impl fmt::Display for EnvelopeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EnvelopeError::NotJson(e) => write!(f, "the response is not a JSON object: {e}"),
+            EnvelopeError::Field { field, reason } => {
+                write!(f, "the response's `{field}` {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for EnvelopeError {}
+
+/// A REST response (FORMAT.md §8): the four common fields, and every other field of the body
+/// untouched in [`rest`](Envelope::rest).
+///
+/// Lenient where it costs nothing: `ErrorCode` may be missing on an `OK` response (it is then
+/// 0), `ErrorInfo` may be missing (empty), `RequestId` is optional.
+///
+/// ```
+/// use usersig::rest::{ActionStatus, Envelope};
+/// let env = Envelope::parse(r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"",
+///     "RequestId":"Id-8f2a","ResultItem":[{"UserID":"bob","AccountStatus":"Imported"}]}"#)?;
+/// assert!(env.is_ok());
+/// assert_eq!(env.action_status, ActionStatus::Ok);
+/// assert_eq!(env.request_id.as_deref(), Some("Id-8f2a"));
+/// assert_eq!(env.rest["ResultItem"][0]["UserID"], "bob");
+/// # Ok::<(), usersig::rest::EnvelopeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    /// `ActionStatus`.
+    pub action_status: ActionStatus,
+    /// `ErrorCode`: 0 on success.
+    pub error_code: i64,
+    /// `ErrorInfo`: the server's explanation, often empty on success.
+    pub error_info: String,
+    /// `RequestId`, to quote to Tencent support.
+    pub request_id: Option<String>,
+    /// Every other field of the body.
+    pub rest: Map<String, Value>,
+}
+
+impl Envelope {
+    /// Parses a response body.
+    pub fn parse(body: &str) -> Result<Envelope, EnvelopeError> {
+        match serde_json::from_str::<Value>(body) {
+            Ok(Value::Object(map)) => Envelope::from_map(map),
+            Ok(_) => Err(EnvelopeError::NotJson("a JSON value, not an object".into())),
+            Err(e) => Err(EnvelopeError::NotJson(e.to_string())),
+        }
+    }
+
+    /// Takes the common fields out of a parsed body.
+    ///
+    /// ```
+    /// use usersig::rest::Envelope;
+    /// let map = serde_json::json!({"ActionStatus": "OK"});
+    /// let env = Envelope::from_map(map.as_object().cloned().unwrap_or_default())?;
+    /// assert_eq!(env.error_code, 0);
+    /// # Ok::<(), usersig::rest::EnvelopeError>(())
+    /// ```
+    pub fn from_map(mut map: Map<String, Value>) -> Result<Envelope, EnvelopeError> {
+        let field = |field, reason| EnvelopeError::Field { field, reason };
+        let action_status = match map.remove("ActionStatus") {
+            Some(Value::String(s)) => ActionStatus::from_wire(&s),
+            Some(_) => return Err(field("ActionStatus", "is not a string")),
+            None => return Err(field("ActionStatus", "is missing")),
+        };
+        let error_code = match map.remove("ErrorCode") {
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .ok_or_else(|| field("ErrorCode", "is not an integer"))?,
+            // Some services have sent numbers as strings; tolerate digits.
+            Some(Value::String(s)) => s
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| field("ErrorCode", "is not an integer"))?,
+            Some(_) => return Err(field("ErrorCode", "is not an integer")),
+            None if action_status == ActionStatus::Ok => 0,
+            None => return Err(field("ErrorCode", "is missing from a failed response")),
+        };
+        let error_info = match map.remove("ErrorInfo") {
+            Some(Value::String(s)) => s,
+            Some(Value::Null) | None => String::new(),
+            Some(_) => return Err(field("ErrorInfo", "is not a string")),
+        };
+        let request_id = match map.remove("RequestId") {
+            Some(Value::String(s)) => Some(s),
+            Some(Value::Null) | None => None,
+            Some(_) => return Err(field("RequestId", "is not a string")),
+        };
+        Ok(Envelope {
+            action_status,
+            error_code,
+            error_info,
+            request_id,
+            rest: map,
+        })
+    }
+
+    /// `ActionStatus` is `OK` and `ErrorCode` is 0.
+    pub fn is_ok(&self) -> bool {
+        self.action_status == ActionStatus::Ok && self.error_code == 0
+    }
+
+    /// The typed `ErrorCode`.
+    ///
+    /// ```
+    /// # use usersig::rest::{Envelope, RestCode};
+    /// let env = Envelope::parse(r#"{"ActionStatus":"FAIL","ErrorCode":60007,"ErrorInfo":""}"#)?;
+    /// assert_eq!(env.code(), RestCode::RestRateLimited);
+    /// # Ok::<(), usersig::rest::EnvelopeError>(())
+    /// ```
+    pub fn code(&self) -> RestCode {
+        RestCode::from_code(self.error_code)
+    }
+
+    /// `Ok(self)` on success, else the typed error (which keeps the envelope).
+    ///
+    /// ```
+    /// # use usersig::rest::{Envelope, RestCode};
+    /// let env = Envelope::parse(r#"{"ActionStatus":"FAIL","ErrorCode":70009,"ErrorInfo":"sig"}"#)?;
+    /// let err = env.into_result().unwrap_err();
+    /// assert_eq!(err.code(), RestCode::UserSigBadSignature);
+    /// assert!(err.to_string().contains("70009"));
+    /// # Ok::<(), usersig::rest::EnvelopeError>(())
+    /// ```
+    pub fn into_result(self) -> Result<Envelope, RestError> {
+        if self.is_ok() {
+            Ok(self)
+        } else {
+            Err(RestError { envelope: self })
+        }
+    }
+
+    /// The body as JSON again, the common fields first.
+    ///
+    /// ```
+    /// # use usersig::rest::Envelope;
+    /// let env = Envelope::parse(r#"{"X":1,"ActionStatus":"OK"}"#)?;
+    /// assert_eq!(env.to_json().to_string(),
+    ///     r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","X":1}"#);
+    /// # Ok::<(), usersig::rest::EnvelopeError>(())
+    /// ```
+    pub fn to_json(&self) -> Value {
+        let mut map = Map::new();
+        map.insert(
+            "ActionStatus".into(),
+            Value::String(self.action_status.as_str().to_owned()),
+        );
+        map.insert("ErrorCode".into(), Value::from(self.error_code));
+        map.insert("ErrorInfo".into(), Value::String(self.error_info.clone()));
+        if let Some(id) = &self.request_id {
+            map.insert("RequestId".into(), Value::String(id.clone()));
+        }
+        for (k, v) in &self.rest {
+            map.insert(k.clone(), v.clone());
+        }
+        Value::Object(map)
+    }
+}
+
+/// A request the server answered with `FAIL`: the typed code, and the whole envelope.
+///
+/// ```
+/// use usersig::rest::{Envelope, RetryClass};
+/// let err = Envelope::parse(
+///     r#"{"ActionStatus":"FAIL","ErrorCode":60018,"ErrorInfo":"busy","RequestId":"r1"}"#,
+/// )?.into_result().unwrap_err();
+/// assert_eq!(err.retry(), RetryClass::Backoff);
+/// assert_eq!(err.envelope().request_id.as_deref(), Some("r1"));
+/// # Ok::<(), usersig::rest::EnvelopeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestError {
+    envelope: Envelope,
+}
+
+impl RestError {
+    /// The typed `ErrorCode`.
+    pub fn code(&self) -> RestCode {
+        self.envelope.code()
+    }
+
+    /// Whether and how to retry.
+    pub fn retry(&self) -> RetryClass {
+        self.code().retry()
+    }
+
+    /// The response.
+    pub fn envelope(&self) -> &Envelope {
+        &self.envelope
+    }
+
+    /// The response, by value.
+    pub fn into_envelope(self) -> Envelope {
+        self.envelope
+    }
+}
+
+impl fmt::Display for RestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let env = &self.envelope;
+        write!(f, "REST error {}", self.code())?;
+        if let Some(info) = self.code().info() {
+            write!(f, "; {}", info.action)?;
+        }
+        if !env.error_info.is_empty() {
+            write!(f, " (ErrorInfo {})", Shown(&env.error_info))?;
+        }
+        if let Some(id) = &env.request_id {
+            write!(f, " [RequestId {}]", Shown(id))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RestError {}

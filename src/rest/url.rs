@@ -1,0 +1,204 @@
+//! The URL of one REST request (FORMAT.md §8), its percent-encoding, and the fresh `random`
+//! every request carries.
+
+use super::endpoint::{Endpoint, UrlError};
+
+/// The URL of one REST request (FORMAT.md §8):
+/// `<base>/v4/<service>/<command>?sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json`.
+///
+/// `random` is fresh for every `RestUrl` (see [`fresh_random`]) unless pinned with
+/// [`RestUrl::random`]. The identifier and the token are percent-encoded; a token in the
+/// UserSig alphabet (FORMAT.md §4.2) passes through unchanged, a plain-base64 one gets `+/=` escaped.
+///
+/// ```
+/// use usersig::rest::{Endpoint, RestUrl};
+/// let url = RestUrl::new(&Endpoint::default(), "openim", "sendmsg")
+///     .sdkappid(1400000000)
+///     .identifier("admin")
+///     .usersig("eJyrVgrxCdYrSy1SslI")
+///     .random(42)
+///     .build()?;
+/// assert_eq!(url, "https://console.tim.qq.com/v4/openim/sendmsg?sdkappid=1400000000\
+///     &identifier=admin&usersig=eJyrVgrxCdYrSy1SslI&random=42&contenttype=json");
+/// # Ok::<(), usersig::rest::UrlError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RestUrl<'a> {
+    endpoint: &'a Endpoint,
+    usersig: &'a str,
+    service: &'a str,
+    command: &'a str,
+    sdkappid: u64,
+    identifier: &'a str,
+    random: Option<u32>,
+}
+
+impl<'a> RestUrl<'a> {
+    /// A URL for `service`/`command` (e.g. `openim`/`sendmsg`) at `endpoint`. Set the
+    /// [`sdkappid`](RestUrl::sdkappid), the admin [`identifier`](RestUrl::identifier) and its
+    /// [`usersig`](RestUrl::usersig) too: each is required.
+    pub fn new(endpoint: &'a Endpoint, service: &'a str, command: &'a str) -> Self {
+        RestUrl {
+            endpoint,
+            usersig: "",
+            service,
+            command,
+            sdkappid: 0,
+            identifier: "",
+            random: None,
+        }
+    }
+
+    /// The admin UserSig, e.g. from [`AdminToken::get`](super::AdminToken::get).
+    pub fn usersig(mut self, usersig: &'a str) -> Self {
+        self.usersig = usersig;
+        self
+    }
+
+    /// The app's SDKAppID.
+    pub fn sdkappid(mut self, sdkappid: u64) -> Self {
+        self.sdkappid = sdkappid;
+        self
+    }
+
+    /// The app administrator the UserSig was minted for.
+    pub fn identifier(mut self, identifier: &'a str) -> Self {
+        self.identifier = identifier;
+        self
+    }
+
+    /// Pins `random` instead of drawing a fresh one (for tests and reproducible output).
+    pub fn random(mut self, random: u32) -> Self {
+        self.random = Some(random);
+        self
+    }
+
+    /// The URL as a new `String`.
+    ///
+    /// ```
+    /// # use usersig::rest::{Endpoint, RestUrl};
+    /// let url = RestUrl::new(&Endpoint::default(), "s", "c").sdkappid(1).identifier("a b")
+    ///     .usersig("t").build()?;
+    /// assert!(url.contains("identifier=a%20b&"));
+    /// # Ok::<(), usersig::rest::UrlError>(())
+    /// ```
+    pub fn build(&self) -> Result<String, UrlError> {
+        let mut out = String::new();
+        self.write_into(&mut out)?;
+        Ok(out)
+    }
+
+    /// Writes the URL into `out`, replacing its contents; on error `out` is left empty. Reuse
+    /// one `String` across requests to avoid allocating per URL.
+    ///
+    /// ```
+    /// # use usersig::rest::{Endpoint, RestUrl};
+    /// let mut buf = String::new();
+    /// RestUrl::new(&Endpoint::default(), "s", "c").sdkappid(1).identifier("a")
+    ///     .usersig("tok+/=").random(7).write_into(&mut buf)?;
+    /// assert!(buf.contains("usersig=tok%2B%2F%3D&random=7&"));
+    /// # Ok::<(), usersig::rest::UrlError>(())
+    /// ```
+    pub fn write_into(&self, out: &mut String) -> Result<(), UrlError> {
+        out.clear();
+        check_segment("service", self.service)?;
+        check_segment("command", self.command)?;
+        if self.sdkappid == 0 {
+            return Err(UrlError::MissingSdkAppId);
+        }
+        if self.identifier.is_empty() {
+            return Err(UrlError::EmptyIdentifier);
+        }
+        if self.usersig.is_empty() {
+            return Err(UrlError::EmptyUserSig);
+        }
+        let random = self.random.unwrap_or_else(fresh_random);
+        let mut num = itoa::Buffer::new();
+        out.reserve(
+            self.endpoint.base_url().len()
+                + self.service.len()
+                + self.command.len()
+                + self.identifier.len() * 3
+                + self.usersig.len()
+                + 96,
+        );
+        out.push_str(self.endpoint.base_url());
+        out.push_str("/v4/");
+        out.push_str(self.service);
+        out.push('/');
+        out.push_str(self.command);
+        out.push_str("?sdkappid=");
+        out.push_str(num.format(self.sdkappid));
+        out.push_str("&identifier=");
+        percent_encode_into(self.identifier, out);
+        out.push_str("&usersig=");
+        percent_encode_into(self.usersig, out);
+        out.push_str("&random=");
+        out.push_str(num.format(random));
+        out.push_str("&contenttype=json");
+        Ok(())
+    }
+}
+
+fn check_segment(what: &'static str, value: &str) -> Result<(), UrlError> {
+    let ok = !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(UrlError::BadPathSegment {
+            what,
+            value: value.chars().take(64).collect(),
+        })
+    }
+}
+
+/// RFC 3986 unreserved characters pass, and `*`, which the UserSig alphabet uses (FORMAT.md §4.2)
+/// and which is legal in a query: a UserSig goes out byte for byte as the official SDKs send it.
+fn percent_encode_into(text: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'*') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            for nibble in [b >> 4, b & 0x0f] {
+                out.push(HEX.get(usize::from(nibble)).map_or('0', |&h| char::from(h)));
+            }
+        }
+    }
+}
+
+/// A fresh `random` for a request URL, from the operating system's generator.
+///
+/// FORMAT.md §8 only asks that `random` be fresh per request: it identifies the request, it is not a
+/// secret. We draw it from the OS (`getrandom`) all the same: it is as cheap as a userspace PRNG
+/// at this rate, needs no seeding or state, and two processes started in the same instant cannot
+/// collide by construction. In the practically impossible case that the OS generator fails, a
+/// mix of the clock and a process-wide counter is returned, which is still fresh per call.
+///
+/// ```
+/// let a = usersig::rest::fresh_random();
+/// let b = usersig::rest::fresh_random();
+/// let c = usersig::rest::fresh_random();
+/// assert!(a != b || b != c); // 3 equal draws: 1 in 2^64
+/// ```
+pub fn fresh_random() -> u32 {
+    getrandom::u32().unwrap_or_else(|_| fallback_random())
+}
+
+fn fallback_random() -> u32 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    // SplitMix64's finalizer: spreads the counter and the clock over all bits.
+    let mut z = nanos ^ count.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    (z ^ (z >> 31)) as u32
+}
