@@ -220,11 +220,13 @@ impl fmt::Display for UrlError {
             UrlError::BadBaseUrl { url, reason } => {
                 write!(f, "the base URL {} is not usable: {reason}", Shown(url))
             }
-            UrlError::UnknownRegion(code) => write!(
-                f,
-                "unknown region {}; known: cn, sgp, kr, jpn, ger, ind, usa, idn, or a base URL",
-                Shown(code)
-            ),
+            UrlError::UnknownRegion(code) => {
+                write!(f, "unknown region {}; known: ", Shown(code))?;
+                for region in Region::ALL {
+                    write!(f, "{region}, ")?;
+                }
+                f.write_str("or a base URL")
+            }
         }
     }
 }
