@@ -232,3 +232,166 @@ impl fmt::Display for UrlError {
 }
 
 impl std::error::Error for UrlError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reason(url: &str) -> &'static str {
+        match Endpoint::custom(url) {
+            Err(UrlError::BadBaseUrl { reason, .. }) => reason,
+            other => panic!("{url:?} gave {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_default_endpoint_is_china() {
+        assert_eq!(Endpoint::default(), Endpoint::from(Region::China));
+        assert_eq!(Endpoint::default().base_url(), "https://console.tim.qq.com");
+    }
+
+    #[test]
+    fn a_region_s_base_url_given_as_custom_is_the_same_endpoint() {
+        for region in Region::ALL {
+            let custom = Endpoint::custom(region.base_url()).unwrap();
+            assert_eq!(custom, Endpoint::from(region));
+            assert_eq!(Endpoint::parse(region.code()).unwrap(), custom);
+        }
+    }
+
+    #[test]
+    fn parse_reads_text_with_a_scheme_as_a_base_url_and_the_rest_as_a_region() {
+        assert_eq!(
+            Endpoint::parse("http://sgp").unwrap().base_url(),
+            "http://sgp"
+        );
+        assert_eq!(
+            Endpoint::parse(" SGP ").unwrap(),
+            Endpoint::from(Region::Singapore)
+        );
+        assert!(matches!(
+            Endpoint::parse("sgp://x"),
+            Err(UrlError::BadBaseUrl { .. })
+        ));
+        assert!(matches!(
+            Endpoint::parse("https:/x"),
+            Err(UrlError::UnknownRegion(_))
+        ));
+    }
+
+    #[test]
+    fn every_trailing_slash_goes_and_the_rest_is_kept_as_given() {
+        for (given, base) in [
+            ("https://x///", "https://x"),
+            (
+                "HtTpS://Host.Example/Pre/Fix/",
+                "https://Host.Example/Pre/Fix",
+            ),
+            ("http://x:1/a//b", "http://x:1/a//b"),
+            ("http://[fe80::1]", "http://[fe80::1]"),
+        ] {
+            assert_eq!(Endpoint::custom(given).unwrap().base_url(), base, "{given}");
+        }
+    }
+
+    #[test]
+    fn ports_from_1_to_65535_are_accepted_and_nothing_else() {
+        for port in ["1", "80", "08080", "65535"] {
+            assert!(
+                Endpoint::custom(&format!("https://x:{port}")).is_ok(),
+                "{port}"
+            );
+        }
+        for port in [
+            "0", "00000", "65536", "99999", "000001", "+80", "-1", "8_0", "",
+        ] {
+            assert_eq!(
+                reason(&format!("https://x:{port}")),
+                "its port must be a number from 1 to 65535",
+                "{port}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_refusal_says_what_is_wrong() {
+        for (url, expected) in [
+            ("https://x y", "it must be printable ASCII without spaces"),
+            ("https://hôst", "it must be printable ASCII without spaces"),
+            (
+                "https://x\u{7f}",
+                "it must be printable ASCII without spaces",
+            ),
+            ("https://x?a", "it must not carry a query or a fragment"),
+            ("https://x/#top", "it must not carry a query or a fragment"),
+            ("x.example", "it must start with https:// or http://"),
+            ("wss://x", "it must start with https:// or http://"),
+            ("https://u@x", "it must not carry a user name (`@`)"),
+            ("https://[::1", "its IPv6 address has no closing `]`"),
+            ("https://[]", "its IPv6 address is not valid"),
+            ("https://[::g]", "its IPv6 address is not valid"),
+            ("https://[::1]80", "only a port may follow the host"),
+            ("https:///path", "it has no host"),
+            ("https://", "it must start with https:// or http://"),
+            ("https://:443", "it has no host"),
+            (
+                "https://x_y",
+                "its host may hold only letters, digits, `-` and `.`",
+            ),
+            (
+                "https://x%41",
+                "its host may hold only letters, digits, `-` and `.`",
+            ),
+        ] {
+            assert_eq!(reason(url), expected, "{url:?}");
+        }
+    }
+
+    #[test]
+    fn a_path_may_hold_an_at_sign_once_past_the_host() {
+        // Only the authority decides where the request goes; `@` in the path is harmless.
+        assert_eq!(
+            Endpoint::custom("https://x/@y").unwrap().base_url(),
+            "https://x/@y"
+        );
+    }
+
+    #[test]
+    fn an_error_keeps_at_most_64_characters_of_what_was_given() {
+        let long = format!("ftp://{}", "é".repeat(200));
+        match Endpoint::custom(&long) {
+            Err(UrlError::BadBaseUrl { url, .. }) => assert_eq!(url.chars().count(), 64),
+            other => panic!("{other:?}"),
+        }
+        match "x".repeat(500).parse::<Region>() {
+            Err(UrlError::UnknownRegion(code)) => assert_eq!(code.len(), 64),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_unknown_region_message_lists_every_region_code() {
+        let text = UrlError::UnknownRegion("mars".into()).to_string();
+        assert_eq!(
+            text,
+            "unknown region \"mars\"; known: cn, sgp, kr, jpn, ger, ind, usa, idn, or a base URL"
+        );
+        for region in Region::ALL {
+            assert!(text.contains(region.code()), "{region}");
+        }
+    }
+
+    #[test]
+    fn error_messages_escape_and_shorten_what_was_given() {
+        let err = UrlError::BadPathSegment {
+            what: "service",
+            value: "a\nb".into(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "the service \"a\\nb\" is not a REST service name (letters, digits and `_` only)"
+        );
+        let err = Endpoint::custom("https://x\u{1b}[31m").unwrap_err();
+        assert!(!err.to_string().contains('\u{1b}'), "{err}");
+    }
+}

@@ -202,3 +202,167 @@ fn fallback_random() -> u32 {
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     (z ^ (z >> 31)) as u32
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encoded(text: &str) -> String {
+        let mut out = String::new();
+        percent_encode_into(text, &mut out);
+        out
+    }
+
+    fn url<'a>(endpoint: &'a Endpoint) -> RestUrl<'a> {
+        RestUrl::new(endpoint, "openim", "sendmsg")
+            .sdkappid(1400000000)
+            .identifier("admin")
+            .usersig("eJx*-_9")
+            .random(42)
+    }
+
+    #[test]
+    fn unreserved_characters_and_the_star_pass_unchanged() {
+        let plain = "AZaz09-._~*";
+        assert_eq!(encoded(plain), plain);
+    }
+
+    #[test]
+    fn every_other_byte_becomes_percent_and_two_uppercase_hex_digits() {
+        for b in 0u8..=0x7f {
+            let c = char::from(b);
+            if c.is_ascii_alphanumeric() || "-._~*".contains(c) {
+                continue;
+            }
+            assert_eq!(encoded(&c.to_string()), format!("%{b:02X}"), "{b:#04x}");
+        }
+        assert_eq!(encoded("é管"), "%C3%A9%E7%AE%A1");
+        assert_eq!(encoded("a+b/c=="), "a%2Bb%2Fc%3D%3D");
+        assert_eq!(encoded(""), "");
+    }
+
+    #[test]
+    fn percent_encoding_appends_to_what_is_already_there() {
+        let mut out = String::from("x=");
+        percent_encode_into("a b", &mut out);
+        assert_eq!(out, "x=a%20b");
+    }
+
+    #[test]
+    fn a_path_segment_is_letters_digits_and_underscores_only() {
+        for good in ["openim", "im_open_login_svc", "A9_", "_"] {
+            assert_eq!(check_segment("service", good), Ok(()), "{good}");
+        }
+        for bad in [
+            "", "a-b", "a.b", "..", "a/b", "a b", "a?b", "a%2F", "é", "a\0",
+        ] {
+            assert!(
+                matches!(
+                    check_segment("command", bad),
+                    Err(UrlError::BadPathSegment {
+                        what: "command",
+                        ..
+                    })
+                ),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_refused_segment_keeps_at_most_64_characters() {
+        let long = "é".repeat(100);
+        match check_segment("service", &long) {
+            Err(UrlError::BadPathSegment { value, .. }) => assert_eq!(value.chars().count(), 64),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_url_has_the_base_the_path_and_five_parameters_in_order() {
+        let endpoint = Endpoint::default();
+        assert_eq!(
+            url(&endpoint).build().unwrap(),
+            "https://console.tim.qq.com/v4/openim/sendmsg?sdkappid=1400000000&identifier=admin\
+             &usersig=eJx*-_9&random=42&contenttype=json"
+        );
+    }
+
+    #[test]
+    fn a_hostile_identifier_cannot_add_parameters_or_change_the_path() {
+        let endpoint = Endpoint::default();
+        let built = url(&endpoint)
+            .identifier("a&usersig=x#/../v4?")
+            .build()
+            .unwrap();
+        let (path, query) = built.split_once('?').unwrap();
+        assert_eq!(path, "https://console.tim.qq.com/v4/openim/sendmsg");
+        assert_eq!(query.split('&').count(), 5);
+        assert!(!built.contains('#'));
+    }
+
+    #[test]
+    fn the_largest_random_and_sdkappid_are_written_in_full() {
+        let endpoint = Endpoint::default();
+        let built = url(&endpoint)
+            .sdkappid(u64::MAX)
+            .random(u32::MAX)
+            .build()
+            .unwrap();
+        assert!(built.contains("sdkappid=18446744073709551615&"));
+        assert!(built.contains("&random=4294967295&"));
+    }
+
+    #[test]
+    fn the_path_is_checked_before_the_parameters() {
+        let endpoint = Endpoint::default();
+        let nothing_set = RestUrl::new(&endpoint, "bad/service", "c");
+        assert!(matches!(
+            nothing_set.build(),
+            Err(UrlError::BadPathSegment {
+                what: "service",
+                ..
+            })
+        ));
+        let bad_command = RestUrl::new(&endpoint, "s", "bad/command");
+        assert!(matches!(
+            bad_command.build(),
+            Err(UrlError::BadPathSegment {
+                what: "command",
+                ..
+            })
+        ));
+        assert_eq!(
+            RestUrl::new(&endpoint, "s", "c").build(),
+            Err(UrlError::MissingSdkAppId)
+        );
+    }
+
+    #[test]
+    fn write_into_replaces_the_buffer_and_build_gives_the_same_text() {
+        let endpoint = Endpoint::from(crate::rest::Region::Jakarta);
+        let mut buf = String::from("leftover");
+        url(&endpoint).write_into(&mut buf).unwrap();
+        assert_eq!(buf, url(&endpoint).build().unwrap());
+        url(&endpoint).usersig("").write_into(&mut buf).unwrap_err();
+        assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn an_unpinned_random_is_drawn_for_each_url() {
+        let endpoint = Endpoint::default();
+        let unpinned = RestUrl::new(&endpoint, "s", "c")
+            .sdkappid(1)
+            .identifier("a")
+            .usersig("t");
+        let urls: std::collections::HashSet<String> =
+            (0..4).map(|_| unpinned.build().unwrap()).collect();
+        assert!(urls.len() >= 3, "{urls:?}");
+    }
+
+    #[test]
+    fn the_fallback_random_differs_from_call_to_call() {
+        let draws: std::collections::HashSet<u32> = (0..64).map(|_| fallback_random()).collect();
+        assert_eq!(draws.len(), 64);
+    }
+}
