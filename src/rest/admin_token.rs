@@ -357,3 +357,157 @@ impl AdminToken {
         self.current.load().expires_at
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use super::*;
+    use crate::{DEMO_KEY, DEMO_SDKAPPID};
+
+    const T0: u64 = 1_700_000_000;
+
+    /// A cache on a clock the test moves, and the handle to move it.
+    fn cache(lifetime: u64, margin: Option<u64>) -> (AdminToken, Arc<AtomicU64>) {
+        let now = Arc::new(AtomicU64::new(T0));
+        let clock = Arc::clone(&now);
+        let signer = Signer::new(DEMO_SDKAPPID, DEMO_KEY).unwrap();
+        let mut builder = AdminToken::builder(signer, "administrator")
+            .lifetime_secs(lifetime)
+            .clock(move || clock.load(Ordering::Relaxed));
+        if let Some(margin) = margin {
+            builder = builder.renew_margin_secs(margin);
+        }
+        (builder.build().unwrap(), now)
+    }
+
+    #[test]
+    fn the_default_margin_is_a_tenth_of_the_lifetime_capped_at_an_hour() {
+        for (lifetime, margin) in [
+            (0, 0),
+            (9, 0),
+            (60, 6),
+            (600, 60),
+            (35_999, 3_599),
+            (36_000, 3_600),
+            (86_400, 3_600),
+            (u64::MAX, 3_600),
+        ] {
+            assert_eq!(default_renew_margin_secs(lifetime), margin, "{lifetime}");
+        }
+    }
+
+    #[test]
+    fn the_first_token_is_minted_at_build_and_renews_a_margin_before_expiry() {
+        let (admin, _) = cache(3_600, None);
+        let issued = admin.current.load();
+        assert_eq!(issued.expires_at, T0 + 3_600);
+        assert_eq!(issued.renew_at, T0 + 3_600 - 360);
+        assert!(!issued.token.is_empty());
+    }
+
+    #[test]
+    fn the_token_is_kept_until_the_second_renewal_is_due_and_renewed_on_it() {
+        let (admin, now) = cache(3_600, None);
+        let first = admin.get().unwrap();
+        now.store(T0 + 3_600 - 361, Ordering::Relaxed);
+        assert!(Arc::ptr_eq(&first, &admin.get().unwrap()));
+        now.store(T0 + 3_600 - 360, Ordering::Relaxed);
+        let second = admin.get().unwrap();
+        assert!(!Arc::ptr_eq(&first, &second));
+        assert_eq!(admin.expires_at(), T0 + 3_600 - 360 + 3_600);
+    }
+
+    #[test]
+    fn a_zero_margin_renews_at_expiry_and_not_before() {
+        let (admin, now) = cache(600, Some(0));
+        assert_eq!(admin.renew_margin_secs(), 0);
+        let first = admin.get().unwrap();
+        now.store(T0 + 599, Ordering::Relaxed);
+        assert!(Arc::ptr_eq(&first, &admin.get().unwrap()));
+        now.store(T0 + 600, Ordering::Relaxed);
+        assert!(!Arc::ptr_eq(&first, &admin.get().unwrap()));
+    }
+
+    #[test]
+    fn a_margin_is_cut_to_half_the_lifetime_and_a_lifetime_raised_to_a_minute() {
+        let (admin, _) = cache(1_000, Some(u64::MAX));
+        assert_eq!(admin.renew_margin_secs(), 500);
+        let (admin, _) = cache(1, None);
+        assert_eq!(admin.lifetime_secs(), MIN_ADMIN_LIFETIME_SECS);
+        assert_eq!(admin.renew_margin_secs(), 6);
+    }
+
+    #[test]
+    fn a_clock_that_goes_back_keeps_the_current_token() {
+        let (admin, now) = cache(3_600, None);
+        let first = admin.get().unwrap();
+        now.store(0, Ordering::Relaxed);
+        assert!(Arc::ptr_eq(&first, &admin.get().unwrap()));
+    }
+
+    #[test]
+    fn a_clock_at_the_end_of_time_is_an_error_not_a_panic() {
+        let signer = Signer::new(DEMO_SDKAPPID, DEMO_KEY).unwrap();
+        let err = AdminToken::builder(signer, "administrator")
+            .clock(|| u64::MAX - 10)
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, SignError::ExpiryOutOfRange { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn a_failed_renewal_keeps_the_current_token_for_later() {
+        let (admin, now) = cache(3_600, None);
+        let first = admin.get().unwrap();
+        now.store(u64::MAX, Ordering::Relaxed);
+        assert!(admin.get().is_err());
+        assert!(admin.renew_rejected(&first).is_err());
+        now.store(T0 + 1, Ordering::Relaxed);
+        assert!(Arc::ptr_eq(&first, &admin.get().unwrap()));
+    }
+
+    #[test]
+    fn a_rejected_token_that_is_no_longer_current_mints_nothing() {
+        let (admin, now) = cache(3_600, None);
+        let current = admin.get().unwrap();
+        let stranger: Arc<str> = Arc::from(&*current); // equal text, another allocation
+        now.fetch_add(1, Ordering::Relaxed);
+        assert!(Arc::ptr_eq(
+            &current,
+            &admin.renew_rejected(&stranger).unwrap()
+        ));
+        let renewed = admin.renew_rejected(&current).unwrap();
+        assert!(!Arc::ptr_eq(&current, &renewed));
+        assert_eq!(admin.expires_at(), T0 + 1 + 3_600);
+    }
+
+    #[test]
+    fn the_accessors_report_what_the_tokens_are_for() {
+        let (admin, _) = cache(7_200, Some(100));
+        assert_eq!(admin.identifier(), "administrator");
+        assert_eq!(admin.sdkappid(), DEMO_SDKAPPID);
+        assert_eq!(admin.lifetime_secs(), 7_200);
+        assert_eq!(admin.renew_margin_secs(), 100);
+    }
+
+    #[test]
+    fn debug_output_shows_neither_the_token_nor_the_key() {
+        let (admin, _) = cache(3_600, None);
+        let token = admin.get().unwrap();
+        let shown = format!("{admin:?}");
+        assert!(
+            !shown.contains(&*token) && !shown.contains(DEMO_KEY),
+            "{shown}"
+        );
+        let builder = AdminToken::builder(Signer::new(1, DEMO_KEY).unwrap(), "a");
+        let shown = format!("{builder:?}");
+        assert!(!shown.contains(DEMO_KEY), "{shown}");
+    }
+
+    #[test]
+    fn the_system_clock_reads_the_present() {
+        let now = SystemClock.now_unix();
+        assert!(now > T0, "{now}");
+    }
+}
