@@ -286,3 +286,219 @@ impl fmt::Display for RestError {
 }
 
 impl std::error::Error for RestError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_error(body: &str) -> &'static str {
+        match Envelope::parse(body) {
+            Err(EnvelopeError::Field { field, .. }) => field,
+            other => panic!("{body}: {other:?}"),
+        }
+    }
+
+    fn failure(code: i64, info: &str, request_id: Option<&str>) -> RestError {
+        Envelope {
+            action_status: ActionStatus::Fail,
+            error_code: code,
+            error_info: info.to_owned(),
+            request_id: request_id.map(str::to_owned),
+            rest: Map::new(),
+        }
+        .into_result()
+        .unwrap_err()
+    }
+
+    #[test]
+    fn a_success_takes_out_the_common_fields_and_keeps_the_rest() {
+        let env = Envelope::parse(
+            r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","RequestId":"r",
+                "ResultItem":[{"UserID":"bob"}],"Next":7}"#,
+        )
+        .unwrap();
+        assert!(env.is_ok());
+        assert_eq!(env.request_id.as_deref(), Some("r"));
+        assert_eq!(env.rest.len(), 2);
+        assert!(!env.rest.contains_key("ActionStatus"));
+        assert_eq!(env.rest["Next"], 7);
+    }
+
+    #[test]
+    fn success_needs_ok_and_a_zero_code() {
+        for (body, ok) in [
+            (r#"{"ActionStatus":"OK"}"#, true),
+            (r#"{"ActionStatus":"OK","ErrorCode":0}"#, true),
+            (r#"{"ActionStatus":"OK","ErrorCode":1}"#, false),
+            (r#"{"ActionStatus":"FAIL","ErrorCode":0}"#, false),
+            (r#"{"ActionStatus":"ok","ErrorCode":0}"#, false),
+            (r#"{"ActionStatus":"","ErrorCode":0}"#, false),
+        ] {
+            let env = Envelope::parse(body).unwrap();
+            assert_eq!(env.is_ok(), ok, "{body}");
+            assert_eq!(env.clone().into_result().is_ok(), ok, "{body}");
+        }
+    }
+
+    #[test]
+    fn an_unheard_of_status_is_kept_as_received() {
+        assert_eq!(
+            ActionStatus::from_wire("ok"),
+            ActionStatus::Other("ok".into())
+        );
+        for text in ["OK", "FAIL", "PARTIAL", ""] {
+            assert_eq!(ActionStatus::from_wire(text).as_str(), text);
+        }
+    }
+
+    #[test]
+    fn an_error_code_as_a_string_of_digits_is_read() {
+        for (code, value) in [(r#""60007""#, 60007), (r#"" 70001 ""#, 70001), ("-1", -1)] {
+            let body = format!(r#"{{"ActionStatus":"FAIL","ErrorCode":{code}}}"#);
+            assert_eq!(Envelope::parse(&body).unwrap().error_code, value, "{code}");
+        }
+    }
+
+    #[test]
+    fn an_error_code_that_is_no_i64_is_refused() {
+        for code in [
+            "1.5",
+            "1e3",
+            "9223372036854775808",
+            "18446744073709551615",
+            r#""0x10""#,
+            r#""""#,
+            r#""9223372036854775808""#,
+            "true",
+            "null",
+            "[]",
+            "{}",
+        ] {
+            let body = format!(r#"{{"ActionStatus":"FAIL","ErrorCode":{code}}}"#);
+            assert_eq!(field_error(&body), "ErrorCode", "{code}");
+        }
+    }
+
+    #[test]
+    fn fields_of_the_wrong_type_are_named() {
+        assert_eq!(field_error(r#"{"ActionStatus":null}"#), "ActionStatus");
+        assert_eq!(field_error(r#"{"ActionStatus":["OK"]}"#), "ActionStatus");
+        assert_eq!(field_error(r#"{"ActionStatus":"FAIL"}"#), "ErrorCode");
+        assert_eq!(
+            field_error(r#"{"ActionStatus":"OK","ErrorInfo":{}}"#),
+            "ErrorInfo"
+        );
+        assert_eq!(
+            field_error(r#"{"ActionStatus":"OK","RequestId":1}"#),
+            "RequestId"
+        );
+    }
+
+    #[test]
+    fn null_error_info_and_request_id_read_as_absent() {
+        let env =
+            Envelope::parse(r#"{"ActionStatus":"OK","ErrorInfo":null,"RequestId":null}"#).unwrap();
+        assert_eq!((env.error_info.as_str(), env.request_id), ("", None));
+    }
+
+    #[test]
+    fn bodies_that_are_not_one_json_object_are_not_json() {
+        let deep = format!(
+            r#"{{"ActionStatus":"OK","x":{}{}}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        for body in [
+            "",
+            " ",
+            "null",
+            "0",
+            r#""OK""#,
+            "[{}]",
+            "\u{feff}{\"ActionStatus\":\"OK\"}",
+            r#"{"ActionStatus":"OK"} trailing"#,
+            r#"{"ActionStatus":"OK""#,
+            "{\"ActionStatus\":\"\u{0}\"}",
+            deep.as_str(),
+        ] {
+            assert!(
+                matches!(Envelope::parse(body), Err(EnvelopeError::NotJson(_))),
+                "{:?}",
+                body.get(..40)
+            );
+        }
+    }
+
+    #[test]
+    fn a_repeated_field_counts_once_the_last_one() {
+        let env = Envelope::parse(r#"{"ActionStatus":"OK","ActionStatus":"FAIL","ErrorCode":7}"#)
+            .unwrap();
+        assert_eq!(env.action_status, ActionStatus::Fail);
+        assert!(!env.is_ok());
+    }
+
+    #[test]
+    fn to_json_puts_the_common_fields_first_and_parses_back_the_same() {
+        let body = r#"{"Z":[1,{"a":null}],"RequestId":"r","ErrorInfo":"e","ErrorCode":60018,"ActionStatus":"FAIL"}"#;
+        let env = Envelope::parse(body).unwrap();
+        let json = env.to_json();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            ["ActionStatus", "ErrorCode", "ErrorInfo", "RequestId", "Z"]
+        );
+        assert_eq!(Envelope::parse(&json.to_string()).unwrap(), env);
+    }
+
+    #[test]
+    fn a_failure_carries_its_typed_code_its_retry_class_and_the_whole_envelope() {
+        let err = failure(70001, "expired", Some("r1"));
+        assert_eq!(err.code(), RestCode::UserSigExpired);
+        assert_eq!(err.retry(), RetryClass::RenewToken);
+        assert_eq!(err.envelope().error_info, "expired");
+        assert_eq!(err.into_envelope().request_id.as_deref(), Some("r1"));
+    }
+
+    #[test]
+    fn a_failure_explains_the_code_the_action_and_what_the_server_said() {
+        let text = failure(60007, "slow down", Some("Id-9")).to_string();
+        assert_eq!(
+            text,
+            "REST error 60007 (rest_rate_limited): the REST API call rate limit was exceeded; \
+             retry with backoff, and lower the call rate (ErrorInfo \"slow down\") \
+             [RequestId \"Id-9\"]"
+        );
+        assert_eq!(
+            failure(91000, "", None).to_string(),
+            "REST error 91000 (not in the common code table)"
+        );
+    }
+
+    #[test]
+    fn a_failure_escapes_and_shortens_what_the_server_said() {
+        let hostile = format!("\u{1b}[2J\n{}", "x".repeat(10_000));
+        let text = failure(60002, &hostile, Some(&hostile)).to_string();
+        assert!(!text.contains(['\u{1b}', '\n']), "{text}");
+        assert!(text.len() < 400, "{}", text.len());
+    }
+
+    #[test]
+    fn envelope_errors_say_which_field_and_why() {
+        let err = Envelope::parse(r#"{"ActionStatus":"FAIL"}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the response's `ErrorCode` is missing from a failed response"
+        );
+        let err = Envelope::parse("<html>").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("the response is not a JSON object: "),
+            "{err}"
+        );
+    }
+}

@@ -79,3 +79,39 @@ impl fmt::Display for RetryClass {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_lists_every_class_in_integer_order() {
+        for (i, class) in RetryClass::ALL.into_iter().enumerate() {
+            assert_eq!(usize::from(class as u8), i);
+        }
+    }
+
+    #[test]
+    fn names_are_distinct_snake_case_and_shown_by_display() {
+        for (i, a) in RetryClass::ALL.into_iter().enumerate() {
+            assert!(
+                a.as_str()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            );
+            assert_eq!(a.to_string(), a.as_str());
+            assert!(!a.advice().is_empty());
+            for b in RetryClass::ALL.into_iter().skip(i + 1) {
+                assert_ne!(a.as_str(), b.as_str());
+                assert_ne!(a.advice(), b.advice());
+            }
+        }
+    }
+
+    #[test]
+    fn only_never_is_not_worth_a_retry() {
+        for class in RetryClass::ALL {
+            assert_eq!(class.is_retryable(), class != RetryClass::Never, "{class}");
+        }
+    }
+}
