@@ -103,8 +103,89 @@ impl RetryPolicy {
         let spread = u64::try_from(half.as_micros()).unwrap_or(u64::MAX);
         let jitter = match spread {
             0 => 0,
-            n => u64::from(fresh_random()) % (n + 1),
+            // `saturating_add`: a delay of Duration::MAX makes `n` u64::MAX.
+            n => u64::from(fresh_random()) % n.saturating_add(1),
         };
         half + Duration::from_micros(jitter)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_is_three_attempts_from_200_ms_capped_at_5_s_without_waiting_out_a_lockout() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.attempts(), 3);
+        assert_eq!(policy.base_delay, Duration::from_millis(200));
+        assert_eq!(policy.max_delay, Duration::from_secs(5));
+        assert!(!policy.waits_out_lockout());
+        assert!(
+            RetryPolicy::default()
+                .wait_out_lockout(true)
+                .waits_out_lockout()
+        );
+    }
+
+    #[test]
+    fn attempts_stay_between_one_and_the_maximum() {
+        assert_eq!(RetryPolicy::none().attempts(), 1);
+        for (asked, got) in [(0, 1), (1, 1), (7, 7), (10, 10), (11, 10), (u32::MAX, 10)] {
+            assert_eq!(
+                RetryPolicy::default().max_attempts(asked).attempts(),
+                got,
+                "{asked}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_delay_is_between_half_and_all_of_a_doubling_capped_step() {
+        let policy = RetryPolicy::default()
+            .base_delay(Duration::from_millis(100))
+            .max_delay(Duration::from_millis(1_000));
+        for (retry, full_ms) in [
+            (0, 100),
+            (1, 100),
+            (2, 200),
+            (3, 400),
+            (4, 800),
+            (5, 1_000),
+            (40, 1_000),
+        ] {
+            let full = Duration::from_millis(full_ms);
+            for _ in 0..20 {
+                let delay = policy.delay(retry);
+                assert!(
+                    delay >= full / 2 && delay <= full,
+                    "retry {retry}: {delay:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_jitter_spreads_the_delays() {
+        let policy = RetryPolicy::default().base_delay(Duration::from_secs(1));
+        let delays: std::collections::HashSet<Duration> = (0..8).map(|_| policy.delay(1)).collect();
+        assert!(delays.len() > 1, "{delays:?}");
+    }
+
+    #[test]
+    fn a_zero_delay_stays_zero() {
+        let policy = RetryPolicy::default().base_delay(Duration::ZERO);
+        assert_eq!(policy.delay(3), Duration::ZERO);
+    }
+
+    #[test]
+    fn absurd_delays_are_capped_without_overflowing() {
+        let policy = RetryPolicy::default()
+            .base_delay(Duration::MAX)
+            .max_delay(Duration::MAX);
+        for retry in [1, 2, 17, u32::MAX] {
+            let delay = policy.delay(retry);
+            assert!(delay >= Duration::MAX / 2, "{delay:?}");
+        }
     }
 }
