@@ -248,6 +248,16 @@ impl ClientBuilder {
     }
 }
 
+/// How to retry an HTTP status that came without an envelope: a timeout (408), a rate limit
+/// (429) or a server-side failure (5xx, a proxy or an outage) is transient; anything else is not.
+fn http_status_retry(status: u16) -> RetryClass {
+    if status == 408 || status == 429 || status >= 500 {
+        RetryClass::Backoff
+    } else {
+        RetryClass::Never
+    }
+}
+
 enum Failure {
     Transport(String),
     Http { status: u16, body: String },
@@ -357,21 +367,14 @@ impl Client {
                     RetryClass::Backoff,
                     ClientError::Transport { message, attempts },
                 ),
-                Err(Failure::Http { status, body }) => {
-                    let class = if status == 408 || status == 429 || status >= 500 {
-                        RetryClass::Backoff
-                    } else {
-                        RetryClass::Never
-                    };
-                    (
-                        class,
-                        ClientError::Http {
-                            status,
-                            body,
-                            attempts,
-                        },
-                    )
-                }
+                Err(Failure::Http { status, body }) => (
+                    http_status_retry(status),
+                    ClientError::Http {
+                        status,
+                        body,
+                        attempts,
+                    },
+                ),
                 Err(Failure::BadResponse(e)) => (RetryClass::Never, ClientError::BadResponse(e)),
             };
             if attempts >= self.policy.attempts() {
@@ -415,5 +418,140 @@ impl Client {
                 body: text.chars().take(256).collect(),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+    use crate::{DEMO_KEY, DEMO_SDKAPPID, Signer};
+
+    fn builder() -> ClientBuilder {
+        let admin = AdminToken::new(Signer::new(DEMO_SDKAPPID, DEMO_KEY).unwrap(), "admin");
+        // Port 9 (discard) on loopback: nothing in these tests reaches the network.
+        Client::builder(
+            Endpoint::custom("http://127.0.0.1:9").unwrap(),
+            admin.unwrap(),
+        )
+    }
+
+    #[test]
+    fn timeouts_default_to_5_and_10_seconds_and_never_go_below_the_server_s() {
+        let b = builder();
+        assert_eq!(
+            (b.connect_timeout, b.timeout),
+            (DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT)
+        );
+        assert_eq!(builder().timeout(Duration::ZERO).timeout, MIN_TIMEOUT);
+        assert_eq!(
+            builder().timeout(Duration::from_secs(30)).timeout,
+            Duration::from_secs(30)
+        );
+        assert!(
+            MIN_TIMEOUT > Duration::from_secs(3),
+            "the server gives up after 3 s"
+        );
+    }
+
+    #[test]
+    fn timeouts_rate_limits_and_server_failures_without_an_envelope_are_retried() {
+        for status in [408, 429, 500, 502, 503, 504, 599, 600, u16::MAX] {
+            assert_eq!(http_status_retry(status), RetryClass::Backoff, "{status}");
+        }
+        for status in [
+            0, 100, 200, 204, 301, 302, 400, 401, 403, 404, 407, 409, 428, 499,
+        ] {
+            assert_eq!(http_status_retry(status), RetryClass::Never, "{status}");
+        }
+    }
+
+    #[test]
+    fn a_body_that_is_no_json_object_is_refused_before_anything_is_sent() {
+        let client = builder().build();
+        for body in [json(1), json("x"), json([1]), Value::Bool(true)] {
+            assert!(
+                matches!(client.call("s", "c", &body), Err(ClientError::BadBody(_))),
+                "{body}"
+            );
+        }
+        for body in ["[]", "1", "{", "{} {}", "null"] {
+            assert!(
+                matches!(
+                    client.call_json("s", "c", body),
+                    Err(ClientError::BadBody(_))
+                ),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_service_name_is_refused_before_anything_is_sent() {
+        let client = builder().build();
+        let err = client.call("../s", "c", &Value::Null).unwrap_err();
+        assert!(
+            matches!(err, ClientError::Url(UrlError::BadPathSegment { .. })),
+            "{err}"
+        );
+        assert!(err.source().is_some());
+    }
+
+    #[test]
+    fn errors_count_their_attempts_in_words() {
+        let once = ClientError::Transport {
+            message: "refused".into(),
+            attempts: 1,
+        };
+        assert_eq!(once.to_string(), "network error: refused (after 1 attempt)");
+        let thrice = ClientError::Http {
+            status: 502,
+            body: "bad gateway".into(),
+            attempts: 3,
+        };
+        assert_eq!(
+            thrice.to_string(),
+            "HTTP 502 without a REST envelope: \"bad gateway\" (after 3 attempts)"
+        );
+        assert!(once.rest_code().is_none() && once.envelope().is_none());
+    }
+
+    #[test]
+    fn a_server_failure_keeps_its_code_and_envelope() {
+        let error = Envelope::parse(r#"{"ActionStatus":"FAIL","ErrorCode":70050}"#)
+            .unwrap()
+            .into_result()
+            .unwrap_err();
+        let err = ClientError::Rest { error, attempts: 2 };
+        assert_eq!(err.rest_code(), Some(RestCode::UserSigLockout));
+        assert_eq!(err.envelope().map(|e| e.error_code), Some(70050));
+        assert!(err.to_string().ends_with("(after 2 attempts)"), "{err}");
+        assert!(err.source().is_some());
+    }
+
+    #[test]
+    fn url_and_sign_errors_convert_into_client_errors() {
+        assert!(matches!(
+            ClientError::from(UrlError::EmptyIdentifier),
+            ClientError::Url(UrlError::EmptyIdentifier)
+        ));
+        assert!(matches!(
+            ClientError::from(SignError::EmptyKey),
+            ClientError::Sign(SignError::EmptyKey)
+        ));
+    }
+
+    #[test]
+    fn debug_output_does_not_show_the_token() {
+        let client = builder().build();
+        let token = client.token().get().unwrap();
+        let shown = format!("{client:?}");
+        assert!(!shown.contains(&*token), "{shown}");
+        assert_eq!(client.endpoint().base_url(), "http://127.0.0.1:9");
+    }
+
+    fn json(value: impl Into<Value>) -> Value {
+        value.into()
     }
 }
