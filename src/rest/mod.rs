@@ -1,8 +1,20 @@
-//! Tencent's REST API, the reason servers mint admin UserSigs (FORMAT.md §8): the request URL, a
-//! self-renewing admin token, the response envelope and what every documented error code means.
+//! Tencent's REST API, the reason servers mint admin UserSigs (FORMAT.md §8): the request URL
+//! for any region, a self-renewing admin token, the response envelope and what every
+//! documented error code means.
 //!
 //! Nothing here touches the network. The optional `client` feature adds `Client`, a blocking,
 //! pooled HTTPS client that puts these pieces together with bounded, jittered retries.
+//!
+//! The folder holds one concern a file, and this file only re-exports them, so every item is
+//! `usersig::rest::Item`. Data flows one way, from the left of each line to the right:
+//!
+//! - `region` (the regions and their domains, one table) -> `endpoint` (a region or a custom
+//!   base URL, and `UrlError`) -> `url` (`RestUrl`, percent-encoding, `fresh_random`);
+//! - `admin_token`: `AdminToken`, minted anew ahead of expiry on an injectable `Clock`;
+//! - `retry` (`RetryClass`) -> `codes` (the code table, one table, and `RestCode`) ->
+//!   `envelope` (`Envelope`, `RestError`);
+//! - feature `client`: `retry_policy` (`RetryPolicy`) and `client` (`Client`), which use all
+//!   of the above.
 //!
 //! ```
 //! use usersig::rest::{AdminToken, Endpoint, Envelope, Region, RestUrl, RetryClass};
