@@ -28,6 +28,12 @@ pub enum ActionStatus {
 
 impl ActionStatus {
     /// Reads the wire value.
+    ///
+    /// ```
+    /// use usersig::rest::ActionStatus;
+    /// assert_eq!(ActionStatus::from_wire("FAIL"), ActionStatus::Fail);
+    /// assert_eq!(ActionStatus::from_wire("ok"), ActionStatus::Other("ok".into()));
+    /// ```
     pub fn from_wire(text: &str) -> ActionStatus {
         match text {
             "OK" => ActionStatus::Ok,
@@ -37,6 +43,12 @@ impl ActionStatus {
     }
 
     /// The wire value.
+    ///
+    /// ```
+    /// use usersig::rest::ActionStatus;
+    /// assert_eq!(ActionStatus::Ok.as_str(), "OK");
+    /// assert_eq!(ActionStatus::Other("PENDING".into()).as_str(), "PENDING");
+    /// ```
     pub fn as_str(&self) -> &str {
         match self {
             ActionStatus::Ok => "OK",
@@ -112,6 +124,14 @@ pub struct Envelope {
 
 impl Envelope {
     /// Parses a response body.
+    ///
+    /// ```
+    /// use usersig::rest::{Envelope, EnvelopeError};
+    /// let env = Envelope::parse(r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#)?;
+    /// assert!(env.is_ok());
+    /// assert!(matches!(Envelope::parse("[]"), Err(EnvelopeError::NotJson(_))));
+    /// # Ok::<(), EnvelopeError>(())
+    /// ```
     pub fn parse(body: &str) -> Result<Envelope, EnvelopeError> {
         match serde_json::from_str::<Value>(body) {
             Ok(Value::Object(map)) => Envelope::from_map(map),
@@ -169,6 +189,13 @@ impl Envelope {
     }
 
     /// `ActionStatus` is `OK` and `ErrorCode` is 0.
+    ///
+    /// ```
+    /// # use usersig::rest::Envelope;
+    /// assert!(Envelope::parse(r#"{"ActionStatus":"OK"}"#)?.is_ok());
+    /// assert!(!Envelope::parse(r#"{"ActionStatus":"OK","ErrorCode":60007}"#)?.is_ok());
+    /// # Ok::<(), usersig::rest::EnvelopeError>(())
+    /// ```
     pub fn is_ok(&self) -> bool {
         self.action_status == ActionStatus::Ok && self.error_code == 0
     }
@@ -179,6 +206,15 @@ impl Envelope {
     /// # use usersig::rest::{Envelope, RestCode};
     /// let env = Envelope::parse(r#"{"ActionStatus":"FAIL","ErrorCode":60007,"ErrorInfo":""}"#)?;
     /// assert_eq!(env.code(), RestCode::RestRateLimited);
+    /// # Ok::<(), usersig::rest::EnvelopeError>(())
+    /// ```
+    ///
+    /// ```
+    /// # use usersig::rest::{Envelope, RestCode};
+    /// let err = Envelope::parse(r#"{"ActionStatus":"FAIL","ErrorCode":70003}"#)?
+    ///     .into_result()
+    ///     .unwrap_err();
+    /// assert_eq!(err.code(), RestCode::UserSigInvalid);
     /// # Ok::<(), usersig::rest::EnvelopeError>(())
     /// ```
     pub fn code(&self) -> RestCode {
@@ -253,16 +289,43 @@ impl RestError {
     }
 
     /// Whether and how to retry.
+    ///
+    /// ```
+    /// # use usersig::rest::{Envelope, RetryClass};
+    /// let err = Envelope::parse(r#"{"ActionStatus":"FAIL","ErrorCode":70003}"#)?
+    ///     .into_result()
+    ///     .unwrap_err();
+    /// assert_eq!(err.retry(), RetryClass::RenewToken);
+    /// # Ok::<(), usersig::rest::EnvelopeError>(())
+    /// ```
     pub fn retry(&self) -> RetryClass {
         self.code().retry()
     }
 
     /// The response.
+    ///
+    /// ```
+    /// # use usersig::rest::Envelope;
+    /// let err = Envelope::parse(r#"{"ActionStatus":"FAIL","ErrorCode":60009,"ErrorInfo":"no such"}"#)?
+    ///     .into_result()
+    ///     .unwrap_err();
+    /// assert_eq!(err.envelope().error_info, "no such");
+    /// # Ok::<(), usersig::rest::EnvelopeError>(())
+    /// ```
     pub fn envelope(&self) -> &Envelope {
         &self.envelope
     }
 
     /// The response, by value.
+    ///
+    /// ```
+    /// # use usersig::rest::Envelope;
+    /// let err = Envelope::parse(r#"{"ActionStatus":"FAIL","ErrorCode":60009,"Extra":1}"#)?
+    ///     .into_result()
+    ///     .unwrap_err();
+    /// assert_eq!(err.into_envelope().rest["Extra"], 1);
+    /// # Ok::<(), usersig::rest::EnvelopeError>(())
+    /// ```
     pub fn into_envelope(self) -> Envelope {
         self.envelope
     }

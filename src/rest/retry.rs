@@ -29,6 +29,11 @@ pub enum RetryClass {
 
 impl RetryClass {
     /// Every class, in integer order.
+    ///
+    /// ```
+    /// use usersig::rest::RetryClass;
+    /// assert_eq!(RetryClass::ALL.map(|c| c as u8), [0, 1, 2, 3]);
+    /// ```
     pub const ALL: [RetryClass; 4] = [
         RetryClass::Never,
         RetryClass::Backoff,

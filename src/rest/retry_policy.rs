@@ -53,39 +53,78 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// The most attempts any request may make, retries included.
+    ///
+    /// ```
+    /// use usersig::rest::RetryPolicy;
+    /// assert_eq!(RetryPolicy::default().max_attempts(99).attempts(), RetryPolicy::MAX_ATTEMPTS);
+    /// ```
     pub const MAX_ATTEMPTS: u32 = 10;
 
     /// One attempt, no retries at all (not even after renewing the token).
+    ///
+    /// ```
+    /// assert_eq!(usersig::rest::RetryPolicy::none().attempts(), 1);
+    /// ```
     pub fn none() -> Self {
         RetryPolicy::default().max_attempts(1)
     }
 
     /// Attempts per request, the first included: 1 to [`RetryPolicy::MAX_ATTEMPTS`]
     /// (values outside are clamped).
+    ///
+    /// ```
+    /// use usersig::rest::RetryPolicy;
+    /// assert_eq!(RetryPolicy::default().max_attempts(5).attempts(), 5);
+    /// assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1);
+    /// ```
     pub fn max_attempts(mut self, n: u32) -> Self {
         self.max_attempts = n.clamp(1, Self::MAX_ATTEMPTS);
         self
     }
 
     /// The delay before the first backoff retry; it doubles for each one after.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use usersig::rest::RetryPolicy;
+    /// let eager = RetryPolicy::default().base_delay(Duration::from_millis(20));
+    /// assert_ne!(eager, RetryPolicy::default());
+    /// ```
     pub fn base_delay(mut self, delay: Duration) -> Self {
         self.base_delay = delay;
         self
     }
 
     /// The longest backoff delay.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use usersig::rest::RetryPolicy;
+    /// let patient = RetryPolicy::default().max_delay(Duration::from_secs(30));
+    /// assert_ne!(patient, RetryPolicy::default());
+    /// ```
     pub fn max_delay(mut self, delay: Duration) -> Self {
         self.max_delay = delay;
         self
     }
 
     /// On 70050 (too many UserSig failures), sleep 60 s and retry instead of giving up.
+    ///
+    /// ```
+    /// use usersig::rest::RetryPolicy;
+    /// let patient = RetryPolicy::default().wait_out_lockout(true);
+    /// assert_ne!(patient, RetryPolicy::default());
+    /// ```
     pub fn wait_out_lockout(mut self, wait: bool) -> Self {
         self.wait_out_lockout = wait;
         self
     }
 
     /// The attempts per request.
+    ///
+    /// ```
+    /// assert_eq!(usersig::rest::RetryPolicy::default().attempts(), 3);
+    /// ```
     pub fn attempts(&self) -> u32 {
         self.max_attempts
     }

@@ -37,6 +37,13 @@ impl<'a> RestUrl<'a> {
     /// A URL for `service`/`command` (e.g. `openim`/`sendmsg`) at `endpoint`. Set the
     /// [`sdkappid`](RestUrl::sdkappid), the admin [`identifier`](RestUrl::identifier) and its
     /// [`usersig`](RestUrl::usersig) too: each is required.
+    ///
+    /// ```
+    /// use usersig::rest::{Endpoint, RestUrl, UrlError};
+    /// let endpoint = Endpoint::default();
+    /// let url = RestUrl::new(&endpoint, "openim", "sendmsg");
+    /// assert_eq!(url.build(), Err(UrlError::MissingSdkAppId)); // the parameters are required
+    /// ```
     pub fn new(endpoint: &'a Endpoint, service: &'a str, command: &'a str) -> Self {
         RestUrl {
             endpoint,
@@ -50,24 +57,57 @@ impl<'a> RestUrl<'a> {
     }
 
     /// The admin UserSig, e.g. from [`AdminToken::get`](super::AdminToken::get).
+    ///
+    /// ```
+    /// # use usersig::rest::{Endpoint, RestUrl};
+    /// let endpoint = Endpoint::default();
+    /// let url = RestUrl::new(&endpoint, "s", "c").sdkappid(1).identifier("a").usersig("eJx*A");
+    /// assert!(url.build()?.contains("&usersig=eJx*A&"));
+    /// # Ok::<(), usersig::rest::UrlError>(())
+    /// ```
     pub fn usersig(mut self, usersig: &'a str) -> Self {
         self.usersig = usersig;
         self
     }
 
     /// The app's SDKAppID.
+    ///
+    /// ```
+    /// # use usersig::rest::{Endpoint, RestUrl};
+    /// let endpoint = Endpoint::default();
+    /// let url = RestUrl::new(&endpoint, "s", "c").sdkappid(1400000000).identifier("a").usersig("t");
+    /// assert!(url.build()?.contains("?sdkappid=1400000000&"));
+    /// # Ok::<(), usersig::rest::UrlError>(())
+    /// ```
     pub fn sdkappid(mut self, sdkappid: u64) -> Self {
         self.sdkappid = sdkappid;
         self
     }
 
     /// The app administrator the UserSig was minted for.
+    ///
+    /// ```
+    /// # use usersig::rest::{Endpoint, RestUrl};
+    /// let endpoint = Endpoint::default();
+    /// let url = RestUrl::new(&endpoint, "s", "c").sdkappid(1).identifier("administrator").usersig("t");
+    /// assert!(url.build()?.contains("&identifier=administrator&"));
+    /// # Ok::<(), usersig::rest::UrlError>(())
+    /// ```
     pub fn identifier(mut self, identifier: &'a str) -> Self {
         self.identifier = identifier;
         self
     }
 
     /// Pins `random` instead of drawing a fresh one (for tests and reproducible output).
+    ///
+    /// ```
+    /// # use usersig::rest::{Endpoint, RestUrl};
+    /// let endpoint = Endpoint::default();
+    /// let url = RestUrl::new(&endpoint, "s", "c").sdkappid(1).identifier("a").usersig("t").random(7);
+    /// assert_eq!(url.build()?, url.build()?);
+    /// assert!(url.build()?.ends_with("&random=7&contenttype=json"));
+    /// # Ok::<(), usersig::rest::UrlError>(())
+    /// ```
     pub fn random(mut self, random: u32) -> Self {
         self.random = Some(random);
         self
