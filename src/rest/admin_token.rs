@@ -6,56 +6,36 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use arc_swap::ArcSwap;
 
+use super::clock::{Clock, SystemClock};
 use crate::error::SignError;
 use crate::sign::{Mint, Signer};
-use crate::time_fmt::unix_now;
-
-/// A source of Unix time in seconds, injectable for tests.
-///
-/// Implemented by [`SystemClock`] and by any `Fn() -> u64 + Send + Sync` closure.
-///
-/// ```
-/// use std::sync::atomic::{AtomicU64, Ordering};
-/// use std::sync::Arc;
-/// use usersig::rest::Clock;
-/// let now = Arc::new(AtomicU64::new(1_700_000_000));
-/// let clock = { let now = now.clone(); move || now.load(Ordering::Relaxed) };
-/// assert_eq!(clock.now_unix(), 1_700_000_000);
-/// ```
-pub trait Clock: Send + Sync {
-    /// The current Unix time in seconds.
-    fn now_unix(&self) -> u64;
-}
-
-impl<F: Fn() -> u64 + Send + Sync> Clock for F {
-    fn now_unix(&self) -> u64 {
-        self()
-    }
-}
-
-/// The system clock (0 if it is set before 1970).
-///
-/// ```
-/// use usersig::rest::{Clock, SystemClock};
-/// assert!(SystemClock.now_unix() > 1_600_000_000);
-/// ```
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now_unix(&self) -> u64 {
-        unix_now().unwrap_or(0)
-    }
-}
 
 /// The default lifetime of an admin token: one day.
 ///
 /// Shorter than the 180 days of a user token on purpose: an admin token travels in every
 /// request URL, where proxies and access logs may record it, and it grants everything. Renewing
 /// it costs one HMAC a day.
+///
+/// ```
+/// use usersig::rest::{AdminToken, DEFAULT_ADMIN_LIFETIME_SECS};
+/// use usersig::{Signer, DEMO_KEY};
+/// let admin = AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?;
+/// assert_eq!(admin.lifetime_secs(), DEFAULT_ADMIN_LIFETIME_SECS);
+/// # Ok::<(), usersig::SignError>(())
+/// ```
 pub const DEFAULT_ADMIN_LIFETIME_SECS: u64 = 86_400;
 
 /// The shortest admin-token lifetime [`AdminTokenBuilder::lifetime_secs`] accepts: one minute.
+///
+/// ```
+/// use usersig::rest::{AdminToken, MIN_ADMIN_LIFETIME_SECS};
+/// use usersig::{Signer, DEMO_KEY};
+/// let admin = AdminToken::builder(Signer::new(1400000000, DEMO_KEY)?, "administrator")
+///     .lifetime_secs(1)
+///     .build()?;
+/// assert_eq!(admin.lifetime_secs(), MIN_ADMIN_LIFETIME_SECS);
+/// # Ok::<(), usersig::SignError>(())
+/// ```
 pub const MIN_ADMIN_LIFETIME_SECS: u64 = 60;
 
 /// The default renewal margin for a lifetime: a tenth of it, at most one hour.
@@ -169,6 +149,17 @@ impl fmt::Debug for AdminTokenBuilder {
 impl AdminTokenBuilder {
     /// The lifetime of each minted token, in seconds (default [`DEFAULT_ADMIN_LIFETIME_SECS`];
     /// at least [`MIN_ADMIN_LIFETIME_SECS`]: shorter values are raised to it).
+    ///
+    /// ```
+    /// # use usersig::rest::AdminToken;
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// let admin = AdminToken::builder(Signer::new(1400000000, DEMO_KEY)?, "administrator")
+    ///     .lifetime_secs(3_600)
+    ///     .build()?;
+    /// assert_eq!(admin.lifetime_secs(), 3_600);
+    /// assert_eq!(admin.renew_margin_secs(), 360);
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
     pub fn lifetime_secs(mut self, secs: u64) -> Self {
         self.lifetime = secs.max(MIN_ADMIN_LIFETIME_SECS);
         self
@@ -177,12 +168,33 @@ impl AdminTokenBuilder {
     /// Renew once less than this many seconds of the token's life remain (default
     /// [`default_renew_margin_secs`] of the lifetime). At most half the lifetime is used, so a
     /// token always serves for at least half its life and is never minted per request.
+    ///
+    /// ```
+    /// # use usersig::rest::AdminToken;
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// let admin = AdminToken::builder(Signer::new(1400000000, DEMO_KEY)?, "administrator")
+    ///     .lifetime_secs(3_600)
+    ///     .renew_margin_secs(7_200)
+    ///     .build()?;
+    /// assert_eq!(admin.renew_margin_secs(), 1_800); // at most half the lifetime
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
     pub fn renew_margin_secs(mut self, secs: u64) -> Self {
         self.margin = Some(secs);
         self
     }
 
     /// The clock (default [`SystemClock`]).
+    ///
+    /// ```
+    /// # use usersig::rest::AdminToken;
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// let admin = AdminToken::builder(Signer::new(1400000000, DEMO_KEY)?, "administrator")
+    ///     .clock(|| 1_700_000_000)
+    ///     .build()?;
+    /// assert_eq!(admin.expires_at(), 1_700_000_000 + 86_400);
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Box::new(clock);
         self
@@ -238,6 +250,16 @@ impl AdminToken {
     }
 
     /// Settings beyond the defaults: lifetime, margin, clock.
+    ///
+    /// ```
+    /// use usersig::rest::AdminToken;
+    /// use usersig::{Signer, DEMO_KEY};
+    /// let admin = AdminToken::builder(Signer::new(1400000000, DEMO_KEY)?, "administrator")
+    ///     .lifetime_secs(7_200)
+    ///     .build()?;
+    /// assert_eq!(admin.lifetime_secs(), 7_200);
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
     pub fn builder(signer: Signer, identifier: impl Into<String>) -> AdminTokenBuilder {
         AdminTokenBuilder {
             signer,
@@ -324,21 +346,53 @@ impl AdminToken {
     }
 
     /// The admin identifier the tokens are for.
+    ///
+    /// ```
+    /// # use usersig::rest::AdminToken;
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// let admin = AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?;
+    /// assert_eq!(admin.identifier(), "administrator");
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
     pub fn identifier(&self) -> &str {
         &self.identifier
     }
 
     /// The SDKAppID the tokens are for.
+    ///
+    /// ```
+    /// # use usersig::rest::AdminToken;
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// let admin = AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?;
+    /// assert_eq!(admin.sdkappid(), 1400000000);
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
     pub fn sdkappid(&self) -> u64 {
         self.signer.sdkappid()
     }
 
     /// The lifetime of each minted token, in seconds.
+    ///
+    /// ```
+    /// # use usersig::rest::AdminToken;
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// let admin = AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?;
+    /// assert_eq!(admin.lifetime_secs(), 86_400);
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
     pub fn lifetime_secs(&self) -> u64 {
         self.lifetime
     }
 
     /// The renewal margin in use, in seconds.
+    ///
+    /// ```
+    /// # use usersig::rest::AdminToken;
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// let admin = AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?;
+    /// assert_eq!(admin.renew_margin_secs(), 3_600);
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
     pub fn renew_margin_secs(&self) -> u64 {
         self.margin
     }
@@ -503,11 +557,5 @@ mod tests {
         let builder = AdminToken::builder(Signer::new(1, DEMO_KEY).unwrap(), "a");
         let shown = format!("{builder:?}");
         assert!(!shown.contains(DEMO_KEY), "{shown}");
-    }
-
-    #[test]
-    fn the_system_clock_reads_the_present() {
-        let now = SystemClock.now_unix();
-        assert!(now > T0, "{now}");
     }
 }

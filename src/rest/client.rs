@@ -8,144 +8,36 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use super::admin_token::AdminToken;
-use super::codes::RestCode;
-use super::endpoint::{Endpoint, UrlError};
-use super::envelope::{Envelope, EnvelopeError, RestError};
+use super::client_error::ClientError;
+use super::endpoint::Endpoint;
+use super::envelope::{Envelope, EnvelopeError};
 use super::retry::RetryClass;
 use super::retry_policy::RetryPolicy;
 use super::url::RestUrl;
-use crate::error::{Shown, SignError};
 
 /// The default connect timeout: 5 s.
+///
+/// ```
+/// assert_eq!(usersig::rest::DEFAULT_CONNECT_TIMEOUT.as_secs(), 5);
+/// ```
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The default timeout of a whole request, connecting included: 10 s.
+///
+/// ```
+/// use usersig::rest::{DEFAULT_TIMEOUT, MIN_TIMEOUT};
+/// assert!(DEFAULT_TIMEOUT.as_secs() == 10 && DEFAULT_TIMEOUT > MIN_TIMEOUT);
+/// ```
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The shortest whole-request timeout accepted: 4 s. The server gives up after 3 s (FORMAT.md
 /// §8); a client that gives up first cannot know whether its request took effect.
+///
+/// ```
+/// assert_eq!(usersig::rest::MIN_TIMEOUT.as_secs(), 4);
+/// ```
 pub const MIN_TIMEOUT: Duration = Duration::from_secs(4);
 /// Responses longer than this are refused (a REST reply is kilobytes; a page of a large
 /// list is well under this).
 const MAX_RESPONSE_BYTES: u64 = 16 << 20;
-
-/// Why a [`Client`] call failed.
-///
-/// ```
-/// use usersig::rest::{ClientError, RestCode};
-/// # use usersig::rest::Envelope;
-/// # let error = Envelope::parse(r#"{"ActionStatus":"FAIL","ErrorCode":70009}"#)?
-/// #     .into_result().unwrap_err();
-/// let err = ClientError::Rest { error, attempts: 1 };
-/// assert_eq!(err.rest_code(), Some(RestCode::UserSigBadSignature));
-/// assert!(err.envelope().is_some());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ClientError {
-    /// The server answered `FAIL`, and retrying did not help or was not allowed.
-    Rest {
-        /// The last answer.
-        error: RestError,
-        /// The attempts made.
-        attempts: u32,
-    },
-    /// The network failed: DNS, connect, TLS, a timeout, a dropped connection.
-    Transport {
-        /// What failed (the UserSig is never in it).
-        message: String,
-        /// The attempts made.
-        attempts: u32,
-    },
-    /// The server answered a status other than 200 with no envelope (a proxy, an outage).
-    Http {
-        /// The HTTP status.
-        status: u16,
-        /// The start of the body.
-        body: String,
-        /// The attempts made.
-        attempts: u32,
-    },
-    /// The server answered 200 with a body that is not a REST envelope.
-    BadResponse(EnvelopeError),
-    /// The request body given is not a JSON object.
-    BadBody(String),
-    /// The URL could not be built (service or command name).
-    Url(UrlError),
-    /// The admin token could not be minted.
-    Sign(SignError),
-}
-
-impl ClientError {
-    /// The REST error code, when the server answered `FAIL`.
-    pub fn rest_code(&self) -> Option<RestCode> {
-        match self {
-            ClientError::Rest { error, .. } => Some(error.code()),
-            _ => None,
-        }
-    }
-
-    /// The server's answer, when it answered `FAIL`.
-    pub fn envelope(&self) -> Option<&Envelope> {
-        match self {
-            ClientError::Rest { error, .. } => Some(error.envelope()),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for ClientError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let tries = |n: &u32| if *n == 1 { "" } else { "s" };
-        match self {
-            ClientError::Rest { error, attempts } => {
-                write!(f, "{error} (after {attempts} attempt{})", tries(attempts))
-            }
-            ClientError::Transport { message, attempts } => write!(
-                f,
-                "network error: {message} (after {attempts} attempt{})",
-                tries(attempts)
-            ),
-            ClientError::Http {
-                status,
-                body,
-                attempts,
-            } => write!(
-                f,
-                "HTTP {status} without a REST envelope: {} (after {attempts} attempt{})",
-                Shown(body),
-                tries(attempts)
-            ),
-            ClientError::BadResponse(e) => write!(f, "unexpected response: {e}"),
-            ClientError::BadBody(e) => write!(f, "the request body is not a JSON object: {e}"),
-            ClientError::Url(e) => write!(f, "cannot build the request URL: {e}"),
-            ClientError::Sign(e) => write!(f, "cannot mint the admin UserSig: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ClientError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ClientError::Rest { error, .. } => Some(error),
-            ClientError::BadResponse(e) => Some(e),
-            ClientError::Url(e) => Some(e),
-            ClientError::Sign(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl From<UrlError> for ClientError {
-    fn from(e: UrlError) -> Self {
-        ClientError::Url(e)
-    }
-}
-
-impl From<SignError> for ClientError {
-    fn from(e: SignError) -> Self {
-        ClientError::Sign(e)
-    }
-}
 
 /// A blocking HTTPS client for the REST API: one pooled, keep-alive connection set (ureq on
 /// rustls with the `ring` provider and Mozilla's roots; no OpenSSL), the [`AdminToken`]
@@ -208,12 +100,35 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     /// The retry policy (default [`RetryPolicy::default`]).
+    ///
+    /// ```
+    /// # use usersig::rest::{AdminToken, Client, Endpoint, RetryPolicy};
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// # let admin = AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?;
+    /// let client = Client::builder(Endpoint::default(), admin)
+    ///     .retry(RetryPolicy::default().max_attempts(5))
+    ///     .build();
+    /// # let _ = client;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.policy = policy;
         self
     }
 
     /// The connect timeout (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use usersig::rest::{AdminToken, Client, Endpoint};
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// # let admin = AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?;
+    /// let client = Client::builder(Endpoint::default(), admin)
+    ///     .connect_timeout(Duration::from_secs(2))
+    ///     .build();
+    /// # let _ = client;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -221,12 +136,33 @@ impl ClientBuilder {
 
     /// The timeout of a whole attempt, connecting included (default [`DEFAULT_TIMEOUT`],
     /// at least [`MIN_TIMEOUT`]: shorter values are raised to it).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use usersig::rest::{AdminToken, Client, Endpoint};
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// # let admin = AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?;
+    /// let client = Client::builder(Endpoint::default(), admin)
+    ///     .timeout(Duration::from_secs(1)) // raised to MIN_TIMEOUT, 4 s
+    ///     .build();
+    /// # let _ = client;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout.max(MIN_TIMEOUT);
         self
     }
 
     /// The client.
+    ///
+    /// ```
+    /// # use usersig::rest::{AdminToken, Client, Region};
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// # let admin = AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?;
+    /// let client = Client::builder(Region::Tokyo.into(), admin).build();
+    /// assert_eq!(client.endpoint().base_url(), "https://adminapijpn.im.qcloud.com");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn build(self) -> Client {
         let config = ureq::Agent::config_builder()
             .timeout_connect(Some(self.connect_timeout))
@@ -266,12 +202,34 @@ enum Failure {
 
 impl Client {
     /// A client for `endpoint` with the default timeouts and retries.
+    ///
+    /// ```
+    /// use usersig::rest::{AdminToken, Client, Region};
+    /// use usersig::{Signer, DEMO_KEY};
+    /// let admin = AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?;
+    /// let client = Client::new(Region::Singapore.into(), admin);
+    /// assert_eq!(client.endpoint().base_url(), "https://adminapisgp.im.qcloud.com");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(endpoint: Endpoint, token: impl Into<Arc<AdminToken>>) -> Client {
         Client::builder(endpoint, token).build()
     }
 
     /// Settings beyond the defaults. The token may be shared (`Arc<AdminToken>`) with
     /// other clients or code that builds URLs itself.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use usersig::rest::{AdminToken, Client, Endpoint, RetryPolicy};
+    /// use usersig::{Signer, DEMO_KEY};
+    /// let admin = Arc::new(AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?);
+    /// let once = Client::builder(Endpoint::default(), Arc::clone(&admin))
+    ///     .retry(RetryPolicy::none())
+    ///     .build();
+    /// let retrying = Client::new(Endpoint::default(), admin);
+    /// assert!(std::ptr::eq(once.token(), retrying.token()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn builder(endpoint: Endpoint, token: impl Into<Arc<AdminToken>>) -> ClientBuilder {
         ClientBuilder {
             endpoint,
@@ -283,11 +241,29 @@ impl Client {
     }
 
     /// The admin token in use.
+    ///
+    /// ```
+    /// # use usersig::rest::{AdminToken, Client, Endpoint};
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// let admin = AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?;
+    /// let client = Client::new(Endpoint::default(), admin);
+    /// assert_eq!(client.token().identifier(), "administrator");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn token(&self) -> &AdminToken {
         &self.token
     }
 
     /// The endpoint requests go to.
+    ///
+    /// ```
+    /// # use usersig::rest::{AdminToken, Client, Endpoint};
+    /// # use usersig::{Signer, DEMO_KEY};
+    /// # let admin = AdminToken::new(Signer::new(1400000000, DEMO_KEY)?, "administrator")?;
+    /// let client = Client::new(Endpoint::custom("http://127.0.0.1:8080/")?, admin);
+    /// assert_eq!(client.endpoint().base_url(), "http://127.0.0.1:8080");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
     }
@@ -426,6 +402,7 @@ mod tests {
     use std::error::Error as _;
 
     use super::*;
+    use crate::rest::UrlError;
     use crate::{DEMO_KEY, DEMO_SDKAPPID, Signer};
 
     fn builder() -> ClientBuilder {
@@ -496,50 +473,6 @@ mod tests {
             "{err}"
         );
         assert!(err.source().is_some());
-    }
-
-    #[test]
-    fn errors_count_their_attempts_in_words() {
-        let once = ClientError::Transport {
-            message: "refused".into(),
-            attempts: 1,
-        };
-        assert_eq!(once.to_string(), "network error: refused (after 1 attempt)");
-        let thrice = ClientError::Http {
-            status: 502,
-            body: "bad gateway".into(),
-            attempts: 3,
-        };
-        assert_eq!(
-            thrice.to_string(),
-            "HTTP 502 without a REST envelope: \"bad gateway\" (after 3 attempts)"
-        );
-        assert!(once.rest_code().is_none() && once.envelope().is_none());
-    }
-
-    #[test]
-    fn a_server_failure_keeps_its_code_and_envelope() {
-        let error = Envelope::parse(r#"{"ActionStatus":"FAIL","ErrorCode":70050}"#)
-            .unwrap()
-            .into_result()
-            .unwrap_err();
-        let err = ClientError::Rest { error, attempts: 2 };
-        assert_eq!(err.rest_code(), Some(RestCode::UserSigLockout));
-        assert_eq!(err.envelope().map(|e| e.error_code), Some(70050));
-        assert!(err.to_string().ends_with("(after 2 attempts)"), "{err}");
-        assert!(err.source().is_some());
-    }
-
-    #[test]
-    fn url_and_sign_errors_convert_into_client_errors() {
-        assert!(matches!(
-            ClientError::from(UrlError::EmptyIdentifier),
-            ClientError::Url(UrlError::EmptyIdentifier)
-        ));
-        assert!(matches!(
-            ClientError::from(SignError::EmptyKey),
-            ClientError::Sign(SignError::EmptyKey)
-        ));
     }
 
     #[test]

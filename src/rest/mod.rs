@@ -10,11 +10,12 @@
 //!
 //! - `region` (the regions and their domains, one table) -> `endpoint` (a region or a custom
 //!   base URL, and `UrlError`) -> `url` (`RestUrl`, percent-encoding, `fresh_random`);
-//! - `admin_token`: `AdminToken`, minted anew ahead of expiry on an injectable `Clock`;
+//! - `clock` (`Clock`, `SystemClock`) -> `admin_token` (`AdminToken`, minted anew ahead of
+//!   expiry);
 //! - `retry` (`RetryClass`) -> `codes` (the code table, one table, and `RestCode`) ->
 //!   `envelope` (`Envelope`, `RestError`);
-//! - feature `client`: `retry_policy` (`RetryPolicy`) and `client` (`Client`), which use all
-//!   of the above.
+//! - feature `client`: `retry_policy` (`RetryPolicy`), `client_error` (`ClientError`) and
+//!   `client` (`Client`), which uses all of the above.
 //!
 //! ```
 //! use usersig::rest::{AdminToken, Endpoint, Envelope, Region, RestUrl, RetryClass};
@@ -41,6 +42,9 @@
 mod admin_token;
 #[cfg(feature = "client")]
 mod client;
+#[cfg(feature = "client")]
+mod client_error;
+mod clock;
 mod codes;
 mod endpoint;
 mod envelope;
@@ -51,13 +55,14 @@ mod retry_policy;
 mod url;
 
 pub use admin_token::{
-    AdminToken, AdminTokenBuilder, Clock, DEFAULT_ADMIN_LIFETIME_SECS, MIN_ADMIN_LIFETIME_SECS,
-    SystemClock, default_renew_margin_secs,
+    AdminToken, AdminTokenBuilder, DEFAULT_ADMIN_LIFETIME_SECS, MIN_ADMIN_LIFETIME_SECS,
+    default_renew_margin_secs,
 };
 #[cfg(feature = "client")]
-pub use client::{
-    Client, ClientBuilder, ClientError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, MIN_TIMEOUT,
-};
+pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, MIN_TIMEOUT};
+#[cfg(feature = "client")]
+pub use client_error::ClientError;
+pub use clock::{Clock, SystemClock};
 pub use codes::{CODES, CodeInfo, RestCode, describe};
 pub use endpoint::{Endpoint, UrlError};
 pub use envelope::{ActionStatus, Envelope, EnvelopeError, RestError};
