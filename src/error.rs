@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use crate::rest::RestCode;
 use crate::time_fmt::{ago, rfc3339};
 
 /// The stable kind of a verification failure.
@@ -88,14 +89,17 @@ impl ErrorKind {
     /// assert_eq!(ErrorKind::NotYetValid.server_code(), None);
     /// ```
     pub const fn server_code(self) -> Option<u32> {
-        match self {
-            ErrorKind::Malformed | ErrorKind::UnsupportedVersion => Some(70003),
-            ErrorKind::SdkAppIdMismatch => Some(70014),
-            ErrorKind::IdentifierMismatch => Some(70013),
-            ErrorKind::BadSignature => Some(70009),
-            ErrorKind::Expired => Some(70001),
-            ErrorKind::NotYetValid | ErrorKind::UserbufMismatch => None,
-        }
+        // The numbers are the REST code table's (`rest::CODES`), named by their variants.
+        let code = match self {
+            ErrorKind::Malformed | ErrorKind::UnsupportedVersion => RestCode::UserSigInvalid,
+            ErrorKind::SdkAppIdMismatch => RestCode::SdkAppIdMismatch,
+            ErrorKind::IdentifierMismatch => RestCode::IdentifierMismatch,
+            ErrorKind::BadSignature => RestCode::UserSigBadSignature,
+            ErrorKind::Expired => RestCode::UserSigExpired,
+            ErrorKind::NotYetValid | ErrorKind::UserbufMismatch => return None,
+        };
+        // Every code of the table fits in u32 (checked at compile time in rest/codes.rs).
+        Some(code.code() as u32)
     }
 }
 
