@@ -1,4 +1,4 @@
-//! `include/usersig.h` is generated from `src/ffi.rs` by the cbindgen pinned in Cargo.toml and
+//! `include/usersig.h` is generated from `src/ffi/` (its `mod.rs` and the modules it declares) by the cbindgen pinned in Cargo.toml and
 //! checked in. This test regenerates it in memory and fails when the checked-in file differs.
 //!
 //! Regenerate with: `USERSIG_BLESS=1 cargo test --test ffi_header`
@@ -12,9 +12,9 @@ fn generated() -> String {
     let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
     let bindings = cbindgen::Builder::new()
         .with_config(config)
-        .with_src(root.join("src/ffi.rs"))
+        .with_src(root.join("src/ffi/mod.rs"))
         .generate()
-        .expect("cbindgen could not parse src/ffi.rs");
+        .expect("cbindgen could not parse src/ffi/");
     let mut out = Vec::new();
     bindings.write(&mut out);
     String::from_utf8(out).expect("the header is UTF-8")
