@@ -39,6 +39,169 @@
 #define USERSIG_STRINGIFY2_(x) #x
 
 /**
+ * Success.
+ * Kind `"ok"`.
+ */
+#define USERSIG_OK 0
+
+/**
+ * Verification: the token could not be decoded (size, encoding, zlib, JSON or a field;
+ * FORMAT.md §5.1-5.2). Server code 70003.
+ * Kind `"malformed"`.
+ */
+#define USERSIG_ERR_MALFORMED 1
+
+/**
+ * Verification: `TLS.ver` is not `"2.0"`, or a legacy v1 (ECDSA) token.
+ * Kind `"unsupported_version"`.
+ */
+#define USERSIG_ERR_UNSUPPORTED_VERSION 2
+
+/**
+ * Verification: the token is for another SDKAppID. Server code 70014.
+ * Kind `"sdkappid_mismatch"`.
+ */
+#define USERSIG_ERR_SDKAPPID_MISMATCH 3
+
+/**
+ * Verification: the token is for another identifier. Server code 70013.
+ * Kind `"identifier_mismatch"`.
+ */
+#define USERSIG_ERR_IDENTIFIER_MISMATCH 4
+
+/**
+ * Verification: the signature does not match (wrong key, or altered). Server code 70009.
+ * Kind `"bad_signature"`.
+ */
+#define USERSIG_ERR_BAD_SIGNATURE 5
+
+/**
+ * Verification: issued further in the future than the verifier's skew allows.
+ * Kind `"not_yet_valid"`.
+ */
+#define USERSIG_ERR_NOT_YET_VALID 6
+
+/**
+ * Verification: the token has expired. Server code 70001.
+ * Kind `"expired"`.
+ */
+#define USERSIG_ERR_EXPIRED 7
+
+/**
+ * Verification: the userbuf is not what the caller's expectation requires.
+ * Kind `"userbuf_mismatch"`.
+ */
+#define USERSIG_ERR_USERBUF_MISMATCH 8
+
+/**
+ * Minting, or creating a signer or a verifier: the key is empty.
+ * Kind `"empty_key"`.
+ */
+#define USERSIG_ERR_EMPTY_KEY 20
+
+/**
+ * Minting, or building a REST URL: the (admin) identifier is empty.
+ * Kind `"empty_identifier"`.
+ */
+#define USERSIG_ERR_EMPTY_IDENTIFIER 21
+
+/**
+ * Minting: the identifier contains a NUL byte.
+ * Kind `"identifier_contains_nul"`.
+ */
+#define USERSIG_ERR_IDENTIFIER_CONTAINS_NUL 22
+
+/**
+ * Minting: an identifier, userbuf or room string is longer than the format's 65535 bytes, or
+ * the token would be longer than `USERSIG_MAX_TOKEN_LEN` (or its JSON longer than
+ * `USERSIG_MAX_INFLATED_LEN`).
+ * Kind `"too_long"`.
+ */
+#define USERSIG_ERR_TOO_LONG 23
+
+/**
+ * Minting: `time + expire` does not fit (in 64 bits, or 32 bits for a PrivateMapKey).
+ * Kind `"expiry_out_of_range"`.
+ */
+#define USERSIG_ERR_EXPIRY_OUT_OF_RANGE 24
+
+/**
+ * Minting: a PrivateMapKey needs an SDKAppID that fits in 32 bits.
+ * Kind `"sdkappid_out_of_range"`.
+ */
+#define USERSIG_ERR_SDKAPPID_OUT_OF_RANGE 25
+
+/**
+ * Minting: the system clock is before 1970.
+ * Kind `"clock_before_epoch"`.
+ */
+#define USERSIG_ERR_CLOCK_BEFORE_EPOCH 26
+
+/**
+ * A required pointer is NULL (only `(NULL, 0)` inputs are accepted, as empty).
+ * Kind `"null_argument"`.
+ */
+#define USERSIG_ERR_NULL_ARGUMENT 40
+
+/**
+ * A text argument (an identifier, a room string, or an endpoint, service, command or UserSig
+ * given to `usersig_rest_url`) is not valid UTF-8.
+ * Kind `"invalid_utf8"`.
+ */
+#define USERSIG_ERR_INVALID_UTF8 41
+
+/**
+ * An argument is out of range: an unknown compression or expectation kind, privilege bits
+ * above 255, or a length above `PTRDIFF_MAX`.
+ * Kind `"invalid_argument"`.
+ */
+#define USERSIG_ERR_INVALID_ARGUMENT 42
+
+/**
+ * The output buffer is too small: `*len` holds the length needed.
+ * Kind `"buffer_too_small"`.
+ */
+#define USERSIG_ERR_BUFFER_TOO_SMALL 43
+
+/**
+ * Building a REST URL: the endpoint is neither a known region code (`cn`, `sgp`, `kr`, `jpn`,
+ * `ger`, `ind`, `usa`, `idn` or their longer names) nor a base URL (text containing `://`).
+ * Kind `"unknown_region"`.
+ */
+#define USERSIG_ERR_UNKNOWN_REGION 44
+
+/**
+ * Building a REST URL: the base URL is not `http(s)://host[:port][/prefix]` in printable
+ * ASCII, without a query or a fragment.
+ * Kind `"bad_base_url"`.
+ */
+#define USERSIG_ERR_BAD_BASE_URL 45
+
+/**
+ * Building a REST URL: the service or the command is empty or not made of `[A-Za-z0-9_]`.
+ * Kind `"bad_path_segment"`.
+ */
+#define USERSIG_ERR_BAD_PATH_SEGMENT 46
+
+/**
+ * Building a REST URL: the SDKAppID is 0.
+ * Kind `"missing_sdkappid"`.
+ */
+#define USERSIG_ERR_MISSING_SDKAPPID 47
+
+/**
+ * Building a REST URL: the admin UserSig is empty.
+ * Kind `"empty_usersig"`.
+ */
+#define USERSIG_ERR_EMPTY_USERSIG 48
+
+/**
+ * The library panicked: a bug. The call had no effect.
+ * Kind `"panic"`.
+ */
+#define USERSIG_ERR_PANIC 60
+
+/**
  * The library's major version (the crate's semantic version; checked against Cargo.toml at
  * compile time). `USERSIG_VERSION_STRING` is `"MAJOR.MINOR.PATCH"`.
  */
@@ -83,155 +246,6 @@
  * The default allowed clock skew for tokens issued in the future, in seconds (FORMAT.md §5.6).
  */
 #define USERSIG_DEFAULT_MAX_FUTURE_SKEW_SECS 300
-
-/**
- * Success.
- */
-#define USERSIG_OK 0
-
-/**
- * Verification: the token could not be decoded (size, encoding, zlib, JSON or a field;
- * FORMAT.md §5.1-5.2). Kind `"malformed"`; server code 70003.
- */
-#define USERSIG_ERR_MALFORMED 1
-
-/**
- * Verification: `TLS.ver` is not `"2.0"`, or a legacy v1 (ECDSA) token. Kind
- * `"unsupported_version"`.
- */
-#define USERSIG_ERR_UNSUPPORTED_VERSION 2
-
-/**
- * Verification: the token is for another SDKAppID. Kind `"sdkappid_mismatch"`; server code
- * 70014.
- */
-#define USERSIG_ERR_SDKAPPID_MISMATCH 3
-
-/**
- * Verification: the token is for another identifier. Kind `"identifier_mismatch"`; server
- * code 70013.
- */
-#define USERSIG_ERR_IDENTIFIER_MISMATCH 4
-
-/**
- * Verification: the signature does not match (wrong key, or altered). Kind
- * `"bad_signature"`; server code 70009.
- */
-#define USERSIG_ERR_BAD_SIGNATURE 5
-
-/**
- * Verification: issued further in the future than the verifier's skew allows. Kind
- * `"not_yet_valid"`.
- */
-#define USERSIG_ERR_NOT_YET_VALID 6
-
-/**
- * Verification: the token has expired. Kind `"expired"`; server code 70001.
- */
-#define USERSIG_ERR_EXPIRED 7
-
-/**
- * Verification: the userbuf is not what the caller's expectation requires. Kind
- * `"userbuf_mismatch"`.
- */
-#define USERSIG_ERR_USERBUF_MISMATCH 8
-
-/**
- * Minting: the key is empty. Kind `"empty_key"`.
- */
-#define USERSIG_ERR_EMPTY_KEY 20
-
-/**
- * Minting, or building a REST URL: the (admin) identifier is empty. Kind
- * `"empty_identifier"`.
- */
-#define USERSIG_ERR_EMPTY_IDENTIFIER 21
-
-/**
- * Minting: the identifier contains a NUL byte. Kind `"identifier_contains_nul"`.
- */
-#define USERSIG_ERR_IDENTIFIER_CONTAINS_NUL 22
-
-/**
- * Minting: an identifier, userbuf or room string is longer than the format's 65535 bytes, or
- * the token would be longer than `USERSIG_MAX_TOKEN_LEN` (or its JSON longer than
- * `USERSIG_MAX_INFLATED_LEN`). Kind `"too_long"`.
- */
-#define USERSIG_ERR_TOO_LONG 23
-
-/**
- * Minting: `time + expire` does not fit (in 64 bits, or 32 bits for a PrivateMapKey). Kind
- * `"expiry_out_of_range"`.
- */
-#define USERSIG_ERR_EXPIRY_OUT_OF_RANGE 24
-
-/**
- * Minting: a PrivateMapKey needs an SDKAppID that fits in 32 bits. Kind
- * `"sdkappid_out_of_range"`.
- */
-#define USERSIG_ERR_SDKAPPID_OUT_OF_RANGE 25
-
-/**
- * Minting: the system clock is before 1970. Kind `"clock_before_epoch"`.
- */
-#define USERSIG_ERR_CLOCK_BEFORE_EPOCH 26
-
-/**
- * A required pointer is NULL (only `(NULL, 0)` inputs are accepted, as empty). Kind
- * `"null_argument"`.
- */
-#define USERSIG_ERR_NULL_ARGUMENT 40
-
-/**
- * A text argument (an identifier, a room string, or an endpoint, service, command or UserSig
- * given to `usersig_rest_url`) is not valid UTF-8. Kind `"invalid_utf8"`.
- */
-#define USERSIG_ERR_INVALID_UTF8 41
-
-/**
- * An argument is out of range: an unknown compression or expectation kind, privilege bits
- * above 255, or a length above `PTRDIFF_MAX`. Kind `"invalid_argument"`.
- */
-#define USERSIG_ERR_INVALID_ARGUMENT 42
-
-/**
- * The output buffer is too small: `*len` holds the length needed. Kind `"buffer_too_small"`.
- */
-#define USERSIG_ERR_BUFFER_TOO_SMALL 43
-
-/**
- * Building a REST URL: the endpoint is neither a known region code (`cn`, `sgp`, `kr`, `jpn`,
- * `ger`, `ind`, `usa`, `idn` or their longer names) nor a base URL (text containing `://`).
- * Kind `"unknown_region"`.
- */
-#define USERSIG_ERR_UNKNOWN_REGION 44
-
-/**
- * Building a REST URL: the base URL is not `http(s)://host[:port][/prefix]` in printable
- * ASCII, without a query or a fragment. Kind `"bad_base_url"`.
- */
-#define USERSIG_ERR_BAD_BASE_URL 45
-
-/**
- * Building a REST URL: the service or the command is empty or not made of `[A-Za-z0-9_]`.
- * Kind `"bad_path_segment"`.
- */
-#define USERSIG_ERR_BAD_PATH_SEGMENT 46
-
-/**
- * Building a REST URL: the SDKAppID is 0. Kind `"missing_sdkappid"`.
- */
-#define USERSIG_ERR_MISSING_SDKAPPID 47
-
-/**
- * Building a REST URL: the admin UserSig is empty. Kind `"empty_usersig"`.
- */
-#define USERSIG_ERR_EMPTY_USERSIG 48
-
-/**
- * The library panicked: a bug. The call had no effect. Kind `"panic"`.
- */
-#define USERSIG_ERR_PANIC 60
 
 /**
  * Compression: stored blocks (zlib level 0), the default: fastest to mint and verify.
@@ -481,14 +495,9 @@ const char *usersig_version(void);
 const char *usersig_error_message(int code);
 
 /**
- * The stable machine-readable kind of a result code: `"ok"`, the verification kinds
- * (`"malformed"`, `"unsupported_version"`, `"sdkappid_mismatch"`, `"identifier_mismatch"`,
- * `"bad_signature"`, `"not_yet_valid"`, `"expired"`, `"userbuf_mismatch"`, the same names as
- * the Rust API and the CLI's JSON), and for the others `"empty_key"`, `"empty_identifier"`,
- * `"identifier_contains_nul"`, `"too_long"`, `"expiry_out_of_range"`,
- * `"sdkappid_out_of_range"`, `"clock_before_epoch"`, `"null_argument"`, `"invalid_utf8"`,
- * `"invalid_argument"`, `"buffer_too_small"`, `"unknown_region"`, `"bad_base_url"`,
- * `"bad_path_segment"`, `"missing_sdkappid"`, `"empty_usersig"`, `"panic"`. Unknown codes get
+ * The stable machine-readable kind of a result code: `"ok"` for `USERSIG_OK` and, for each
+ * `USERSIG_ERR_*` code, the kind its documentation names, e.g. `"expired"` (the verification
+ * and minting kinds are the names the Rust API and the CLI's JSON use). Unknown codes get
  * `"unknown"`.
  *
  * Returns a static NUL-terminated string: never NULL, never to be freed.

@@ -3,6 +3,10 @@
 //! Every verification failure has a stable machine-readable [`ErrorKind`] (shared by the Rust
 //! API, the C result codes and the CLI's JSON) and, where Tencent's servers report the same
 //! condition, the server error code it mirrors (FORMAT.md §8).
+//!
+//! The kind names are not spelled here: they are the `kind` column of the one table of result
+//! codes, [`crate::ffi::RESULT_CODES`], from which the C ABI and every language binding also
+//! take them.
 
 use std::fmt;
 
@@ -51,22 +55,14 @@ impl ErrorKind {
         ErrorKind::UserbufMismatch,
     ];
 
-    /// The stable snake_case name, e.g. `"bad_signature"`.
+    /// The stable snake_case name, e.g. `"bad_signature"`: the kind the C ABI gives this
+    /// kind's result code (`USERSIG_ERR_BAD_SIGNATURE`, [`crate::ffi::RESULT_CODES`]).
     ///
     /// ```
     /// assert_eq!(usersig::ErrorKind::SdkAppIdMismatch.as_str(), "sdkappid_mismatch");
     /// ```
     pub const fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::Malformed => "malformed",
-            ErrorKind::UnsupportedVersion => "unsupported_version",
-            ErrorKind::SdkAppIdMismatch => "sdkappid_mismatch",
-            ErrorKind::IdentifierMismatch => "identifier_mismatch",
-            ErrorKind::BadSignature => "bad_signature",
-            ErrorKind::NotYetValid => "not_yet_valid",
-            ErrorKind::Expired => "expired",
-            ErrorKind::UserbufMismatch => "userbuf_mismatch",
-        }
+        crate::ffi::kind_name(self.result_code())
     }
 
     /// Parses a name produced by [`ErrorKind::as_str`].
