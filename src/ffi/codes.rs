@@ -4,8 +4,8 @@
 //! - the `USERSIG_ERR_*` constants, in Rust here and in C as the header's `#define`s, which
 //!   `tests/ffi_header.rs` renders from the table (cbindgen does not expand macros);
 //! - [`usersig_error_kind`] and [`usersig_error_message`];
-//! - the names of the verification kinds ([`ErrorKind::as_str`]), and the code each core error
-//!   becomes at the boundary;
+//! - the names of the core's error kinds ([`ErrorKind::as_str`], [`SignErrorKind::as_str`],
+//!   [`KeyErrorKind::as_str`]), and the code each core error becomes at the boundary;
 //! - the Go, Python and C++ bindings' copies, which `tests/binding_tables.rs` compares with the
 //!   table, entry by entry, both ways.
 
@@ -13,7 +13,7 @@ use std::ffi::{CStr, c_char, c_int};
 
 use super::Code;
 use crate::rest::UrlError;
-use crate::{ErrorKind, SignError, VerifyError};
+use crate::{ErrorKind, KeyError, KeyErrorKind, SignError, SignErrorKind, VerifyError};
 
 /// One result code of the C ABI: a row of [`RESULT_CODES`]. (Rust only: cbindgen emits no
 /// type that no export uses, and the header's `#define`s are rendered from the rows.)
@@ -219,6 +219,30 @@ impl ErrorKind {
     }
 }
 
+impl SignErrorKind {
+    /// The result code of this kind.
+    pub(crate) const fn result_code(self) -> c_int {
+        match self {
+            SignErrorKind::EmptyKey => USERSIG_ERR_EMPTY_KEY,
+            SignErrorKind::EmptyIdentifier => USERSIG_ERR_EMPTY_IDENTIFIER,
+            SignErrorKind::IdentifierContainsNul => USERSIG_ERR_IDENTIFIER_CONTAINS_NUL,
+            SignErrorKind::TooLong => USERSIG_ERR_TOO_LONG,
+            SignErrorKind::ExpiryOutOfRange => USERSIG_ERR_EXPIRY_OUT_OF_RANGE,
+            SignErrorKind::SdkAppIdOutOfRange => USERSIG_ERR_SDKAPPID_OUT_OF_RANGE,
+            SignErrorKind::ClockBeforeEpoch => USERSIG_ERR_CLOCK_BEFORE_EPOCH,
+        }
+    }
+}
+
+impl KeyErrorKind {
+    /// The result code of this kind.
+    pub(crate) const fn result_code(self) -> c_int {
+        match self {
+            KeyErrorKind::EmptyKey => USERSIG_ERR_EMPTY_KEY,
+        }
+    }
+}
+
 // Every code in the table once, and every kind of the core a row of its own category: a broken
 // table fails the build.
 const _: () = {
@@ -247,6 +271,24 @@ const _: () = {
         );
         kinds = rest;
     }
+    let mut kinds: &[SignErrorKind] = &SignErrorKind::ALL;
+    while let [kind, rest @ ..] = kinds {
+        let code = kind.result_code();
+        assert!(
+            row(code).is_some() && code >= 20 && code <= 39,
+            "SignErrorKind: 20-39"
+        );
+        kinds = rest;
+    }
+    let mut kinds: &[KeyErrorKind] = &KeyErrorKind::ALL;
+    while let [kind, rest @ ..] = kinds {
+        let code = kind.result_code();
+        assert!(
+            row(code).is_some() && code >= 20 && code <= 39,
+            "KeyErrorKind: 20-39"
+        );
+        kinds = rest;
+    }
 };
 
 /// Byte-wise string equality, for the checks above.
@@ -269,23 +311,19 @@ impl From<VerifyError> for Code {
 
 impl From<SignError> for Code {
     fn from(err: SignError) -> Code {
-        // Exhaustive on purpose (the crate sees through `non_exhaustive`): a new SignError
-        // fails to compile here until it has its own code.
-        Code(match err {
-            SignError::EmptyKey => USERSIG_ERR_EMPTY_KEY,
-            SignError::EmptyIdentifier => USERSIG_ERR_EMPTY_IDENTIFIER,
-            SignError::IdentifierContainsNul => USERSIG_ERR_IDENTIFIER_CONTAINS_NUL,
-            SignError::TooLong { .. } => USERSIG_ERR_TOO_LONG,
-            SignError::ExpiryOutOfRange { .. } => USERSIG_ERR_EXPIRY_OUT_OF_RANGE,
-            SignError::SdkAppIdOutOfRange { .. } => USERSIG_ERR_SDKAPPID_OUT_OF_RANGE,
-            SignError::ClockBeforeEpoch => USERSIG_ERR_CLOCK_BEFORE_EPOCH,
-        })
+        Code(err.kind().result_code())
+    }
+}
+
+impl From<KeyError> for Code {
+    fn from(err: KeyError) -> Code {
+        Code(err.kind().result_code())
     }
 }
 
 impl From<UrlError> for Code {
     fn from(err: UrlError) -> Code {
-        // Exhaustive on purpose, as for SignError: a new UrlError needs its own code.
+        // Exhaustive on purpose, as the kinds above: a new UrlError needs its own code.
         Code(match err {
             UrlError::UnknownRegion(_) => USERSIG_ERR_UNKNOWN_REGION,
             UrlError::BadBaseUrl { .. } => USERSIG_ERR_BAD_BASE_URL,
@@ -337,14 +375,25 @@ mod tests {
     use crate::ffi::text;
 
     #[test]
-    fn every_verify_kind_has_its_own_code_and_the_same_name() {
+    fn every_core_kind_has_its_own_code_and_the_same_name() {
         let mut seen = std::collections::HashSet::new();
-        for kind in ErrorKind::ALL {
-            let code = kind.result_code();
-            assert!(seen.insert(code), "{kind} shares a code");
+        let kinds = (ErrorKind::ALL.iter().map(|k| (k.result_code(), k.as_str()))).chain(
+            SignErrorKind::ALL
+                .iter()
+                .map(|k| (k.result_code(), k.as_str())),
+        );
+        for (code, name) in kinds {
+            assert!(seen.insert(code), "{name} shares a code");
             // SAFETY: always safe.
-            assert_eq!(text(unsafe { usersig_error_kind(code) }), kind.as_str());
+            assert_eq!(text(unsafe { usersig_error_kind(code) }), name);
         }
+        assert_eq!(seen.len(), 15);
+        for kind in KeyErrorKind::ALL {
+            // An empty key is one kind, whoever refuses it.
+            assert_eq!(kind.as_str(), SignErrorKind::EmptyKey.as_str());
+            assert_eq!(kind.result_code(), USERSIG_ERR_EMPTY_KEY);
+        }
+        assert_eq!(Code::from(KeyError::EmptyKey).0, USERSIG_ERR_EMPTY_KEY);
     }
 
     #[test]
