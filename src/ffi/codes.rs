@@ -168,8 +168,17 @@ result_codes! {
         "internal error: the library panicked and the call had no effect; please report this bug";
 }
 
-/// What [`usersig_error_kind`] and [`usersig_error_message`] give a code not in the table.
-const UNKNOWN: (&CStr, &CStr) = (c"unknown", c"unknown result code");
+/// A literal as Rust text and as a C string.
+macro_rules! text_and_c_str {
+    ($text:literal) => {
+        ($text, c_str(concat!($text, "\0")))
+    };
+}
+
+/// The kind of a code not in the table.
+const UNKNOWN_KIND: (&str, &CStr) = text_and_c_str!("unknown");
+/// The message of a code not in the table.
+const UNKNOWN_MESSAGE: &CStr = c"unknown result code";
 
 /// What they give if looking a code up ever panicked: the panic row.
 const PANICKED: &ResultCode = match row(USERSIG_ERR_PANIC) {
@@ -194,7 +203,7 @@ pub(crate) const fn row(code: c_int) -> Option<&'static ResultCode> {
 pub(crate) const fn kind_name(code: c_int) -> &'static str {
     match row(code) {
         Some(row) => row.kind,
-        None => "unknown",
+        None => UNKNOWN_KIND.0,
     }
 }
 
@@ -349,7 +358,7 @@ impl From<UrlError> for Code {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn usersig_error_message(code: c_int) -> *const c_char {
     ffi_boundary!(PANICKED.message_c.as_ptr() => {
-        row(code).map_or(UNKNOWN.1, |row| row.message_c).as_ptr()
+        row(code).map_or(UNKNOWN_MESSAGE, |row| row.message_c).as_ptr()
     })
 }
 
@@ -365,7 +374,7 @@ pub unsafe extern "C" fn usersig_error_message(code: c_int) -> *const c_char {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn usersig_error_kind(code: c_int) -> *const c_char {
     ffi_boundary!(PANICKED.kind_c.as_ptr() => {
-        row(code).map_or(UNKNOWN.0, |row| row.kind_c).as_ptr()
+        row(code).map_or(UNKNOWN_KIND.1, |row| row.kind_c).as_ptr()
     })
 }
 

@@ -67,7 +67,7 @@ fn compression(value: c_int) -> Result<Compression, Code> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Signer
+// The exports: creating and freeing a signer, minting
 // ---------------------------------------------------------------------------------------------
 
 /// Creates a signer for `sdkappid` with the app's key, used as its raw bytes (FORMAT.md §1).

@@ -101,7 +101,7 @@ pub struct usersig_expect {
     pub privileges: u32,
 }
 // ---------------------------------------------------------------------------------------------
-// Verifier
+// The exports: creating and freeing a verifier, verifying
 // ---------------------------------------------------------------------------------------------
 
 /// Creates a verifier for `sdkappid` with the app's key (raw bytes, FORMAT.md §1) and its settings.
