@@ -496,9 +496,9 @@ const char *usersig_error_message(int code);
 
 /**
  * The stable machine-readable kind of a result code: `"ok"` for `USERSIG_OK` and, for each
- * `USERSIG_ERR_*` code, the kind its documentation names, e.g. `"expired"` (the verification
- * and minting kinds are the names the Rust API and the CLI's JSON use). Unknown codes get
- * `"unknown"`.
+ * `USERSIG_ERR_*` code, the kind its documentation names, e.g. `"expired"`. The verification
+ * kinds are also the CLI's JSON `error` names, and the verification and minting kinds are
+ * the names of the Rust API's error kinds. Unknown codes get `"unknown"`.
  *
  * Returns a static NUL-terminated string: never NULL, never to be freed.
  *
