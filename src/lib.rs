@@ -60,7 +60,9 @@ mod verify;
 #[doc(hidden)]
 pub mod zlib;
 
-pub use error::{ErrorKind, Layer, Malformed, SignError, VerifyError};
+pub use error::{
+    ErrorKind, KeyError, KeyErrorKind, Layer, Malformed, SignError, SignErrorKind, VerifyError,
+};
 pub use inspect::{Inspection, JsonStyle, Warning, ZlibInfo, inspect, inspect_at};
 pub use sign::{DEFAULT_EXPIRE_SECS, Mint, Signer, UserIdProblem, check_user_id};
 pub use token::{Compression, Limits, OuterStyle};

@@ -14,7 +14,7 @@ use hmac::digest::array::Array;
 use hmac::digest::block_api::{Buffer, FixedOutputCore, UpdateCore};
 use sha2::Sha256;
 
-use crate::error::SignError;
+use crate::error::KeyError;
 
 /// The content of a typical token (a short identifier, a PrivateMapKey userbuf) fits in four
 /// SHA-256 blocks; longer content is streamed.
@@ -84,14 +84,14 @@ impl Sink for Stream<'_> {
 
 impl KeyedMac {
     /// The state for `key`, used as its raw bytes, never hex-decoded (FORMAT.md §1).
-    pub(crate) fn new(key: &[u8]) -> Result<Self, SignError> {
+    pub(crate) fn new(key: &[u8]) -> Result<Self, KeyError> {
         if key.is_empty() {
-            return Err(SignError::EmptyKey);
+            return Err(KeyError::EmptyKey);
         }
         // HMAC accepts keys of any length, so this cannot fail; map it all the same.
         HmacCore::<Sha256>::new_from_slice(key)
             .map(|core| KeyedMac { core })
-            .map_err(|_| SignError::EmptyKey)
+            .map_err(|_| KeyError::EmptyKey)
     }
 
     /// The 32-byte tag over the FORMAT.md §2 content lines of `content`; nothing is allocated.
@@ -189,7 +189,7 @@ mod tests {
 
     #[test]
     fn an_empty_key_is_refused() {
-        assert!(matches!(KeyedMac::new(b""), Err(SignError::EmptyKey)));
+        assert!(matches!(KeyedMac::new(b""), Err(KeyError::EmptyKey)));
     }
 
     proptest! {
