@@ -115,6 +115,17 @@ step "cargo clippy --all-targets -D warnings" none cargo clippy --all-targets --
 step "cargo clippy --all-targets --features client -D warnings" none \
   cargo clippy --all-targets --features client -- -D warnings
 
+# A Rust project that depends on usersig with default-features = false compiles neither the
+# CLI's clap nor the HTTP client (and never the C libraries: they are the usersig-c package).
+lean_dependents() {
+  local deps
+  deps=$(cargo tree -p usersig --no-default-features -e normal --prefix none) || return 1
+  echo "$deps" | awk '{print $1}' | sort -u | tr '\n' ' '
+  echo
+  ! echo "$deps" | grep -qE '^(clap|ureq|rustls|ring|usersig-c) '
+}
+step "crate shape: usersig with default-features = false pulls no clap, ureq or C library" none lean_dependents
+
 # --- Rust: every failing test is named (--no-fail-fast) -----------------------------------
 step "cargo build --release" none cargo build --release
 step "cargo test" cargo cargo test --no-fail-fast

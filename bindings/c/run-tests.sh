@@ -106,7 +106,7 @@ native_libs() {
   echo "documented: $NATIVE_LIBS"
   [ "${USERSIG_CHECK_NATIVE_LIBS:-0}" = 1 ] || return 0
   local printed lib
-  printed=$(cargo rustc --release --lib --crate-type staticlib -- --print native-static-libs 2>&1 |
+  printed=$(cargo rustc --release -p usersig-c --lib -- --print native-static-libs 2>&1 |
     sed -n 's/.*native-static-libs: //p' | tail -n 1)
   echo "rustc: $printed"
   [ -n "$printed" ] || return 1
