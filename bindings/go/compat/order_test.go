@@ -14,9 +14,8 @@ import (
 	tencentyun "usersig/bindings/go/compat"
 )
 
-// The assertions of the official SDK's own test (TestGenAndVerify in
-// tencentyun/TLSSigAPI_test.go), one subtest each, with its arguments: sdkappid 1, key "2",
-// identifier "3", a 4-second lifetime, userbuf {5}.
+// The assertions of the official SDK's own test, TestGenAndVerify, one subtest each, with
+// its arguments: sdkappid 1, key "2", identifier "3", a 4-second lifetime, userbuf {5}.
 func TestOfficialSuite(t *testing.T) {
 	now := time.Now()
 	sig, err := tencentyun.GenUserSig(1, "2", "3", 4)

@@ -9,7 +9,7 @@
 //	import "usersig/bindings/go/compat" // package tencentyun
 //
 // VerifyUserSig and VerifyUserSigWithBuf return the official error values, checked in the
-// official SDK's order (its verify method in tencentyun/TLSSigAPI.go), the first failure
+// official SDK's order (that of its unexported verify method), the first failure
 // winning:
 //
 //  1. ErrSdkAppIDNotMatch: TLS.sdkappid is not sdkappid;
