@@ -833,7 +833,9 @@ int usersig_inspect_at(const char *token,
  *
  * - `endpoint`, `endpoint_len`: a region code (`cn`, `sgp`, `kr`, `jpn`, `ger`, `ind`, `usa`,
  *   `idn`, or a longer name such as `singapore`; any case), or a base URL
- *   `http(s)://host[:port][/prefix]` (any text containing `://`; a trailing `/` is dropped).
+ *   `https://host[:port][/prefix]` (any text containing `://`; a trailing `/` is dropped).
+ *   Plain `http://` is accepted only for a loopback host (`localhost`, `127.0.0.0/8`,
+ *   `[::1]`): the URL carries the admin UserSig, which must not cross a network in cleartext.
  *   Empty (`(NULL, 0)`) is China, `https://console.tim.qq.com`.
  * - `service`, `command`: e.g. `openim`, `sendmsg`; `[A-Za-z0-9_]` only.
  * - `sdkappid`: the app's SDKAppID, not 0.
