@@ -210,7 +210,7 @@
 /**
  * The library's minor version.
  */
-#define USERSIG_VERSION_MINOR 1
+#define USERSIG_VERSION_MINOR 2
 
 /**
  * The library's patch version.
@@ -308,6 +308,29 @@
 #define USERSIG_PRIV_ALL 255
 
 /**
+ * Mint kind: a plain UserSig, no userbuf (the kind of a zeroed `usersig_mint_params`).
+ */
+#define USERSIG_MINT_PLAIN 0
+
+/**
+ * Mint kind: a UserSig carrying `userbuf`/`userbuf_len` as `TLS.userbuf` (an empty userbuf
+ * is still carried, FORMAT.md §7).
+ */
+#define USERSIG_MINT_USERBUF 1
+
+/**
+ * Mint kind: a TRTC PrivateMapKey (FORMAT.md §6) for numeric room `room_id`, granting
+ * `privileges`.
+ */
+#define USERSIG_MINT_ROOM 2
+
+/**
+ * Mint kind: a TRTC PrivateMapKey for string room `string_room`/`string_room_len`, granting
+ * `privileges` (an empty string room means numeric room 0, FORMAT.md §6).
+ */
+#define USERSIG_MINT_STRING_ROOM 3
+
+/**
  * Expectation: none; the token may carry any userbuf or none.
  */
 #define USERSIG_EXPECT_ANYTHING 0
@@ -328,10 +351,10 @@
 #define USERSIG_EXPECT_ROOM 3
 
 /**
- * Expectation: a PrivateMapKey for string room `room`/`room_len` granting at least
- * `privileges` (an empty string room means numeric room 0, FORMAT.md §6).
+ * Expectation: a PrivateMapKey for string room `string_room`/`string_room_len` granting at
+ * least `privileges` (an empty string room means numeric room 0, FORMAT.md §6).
  */
-#define USERSIG_EXPECT_STR_ROOM 4
+#define USERSIG_EXPECT_STRING_ROOM 4
 
 /**
  * Retry class of a REST error code (`usersig_rest_code_retry`): the code is not in FORMAT.md §8's
@@ -376,6 +399,64 @@ typedef struct usersig_signer usersig_signer;
 typedef struct usersig_verifier usersig_verifier;
 
 /**
+ * What to mint, for `usersig_mint` and `usersig_mint_at`. Start from a zeroed struct
+ * (`usersig_mint_params p = {0};`, a plain token), then set `kind` to one of the
+ * `USERSIG_MINT_*` values, the identifier, the lifetime, and the fields that kind names.
+ * Unlike `usersig_expect`, the fields a kind does not name must stay zero (NULL pointers,
+ * zero lengths and numbers): a userbuf or a room set under the wrong kind is
+ * `USERSIG_ERR_INVALID_ARGUMENT`, not silently left out of the token. Pointers follow the
+ * input convention (`(NULL, 0)` is empty, nothing is NUL-terminated) and are read during the
+ * call only.
+ */
+typedef struct usersig_mint_params {
+    /**
+     * One of the `USERSIG_MINT_*` values; any other is `USERSIG_ERR_INVALID_ARGUMENT`.
+     */
+    int32_t kind;
+    /**
+     * Every kind: the identifier (the user, or the PrivateMapKey's account), UTF-8, not
+     * empty, no NUL byte. Borrowed for the call.
+     */
+    const char *identifier;
+    /**
+     * The length of `identifier` in bytes.
+     */
+    size_t identifier_len;
+    /**
+     * Every kind: the lifetime in seconds, from the issue time (`USERSIG_DEFAULT_EXPIRE_SECS`
+     * is the documented default; 0 is a token that expires at once). A PrivateMapKey's
+     * absolute expiry, issue time + `expire`, must fit in 32 bits.
+     */
+    uint64_t expire;
+    /**
+     * `USERSIG_MINT_USERBUF`: the userbuf, any bytes, at most 65535. Borrowed for the call.
+     */
+    const uint8_t *userbuf;
+    /**
+     * The length of `userbuf` in bytes.
+     */
+    size_t userbuf_len;
+    /**
+     * `USERSIG_MINT_ROOM`: the numeric room.
+     */
+    uint32_t room_id;
+    /**
+     * `USERSIG_MINT_STRING_ROOM`: the string room, UTF-8, not NUL-terminated, at most 65535
+     * bytes. Borrowed for the call.
+     */
+    const char *string_room;
+    /**
+     * The length of `string_room` in bytes.
+     */
+    size_t string_room_len;
+    /**
+     * `USERSIG_MINT_ROOM`, `USERSIG_MINT_STRING_ROOM`: the privileges granted (bits of
+     * `USERSIG_PRIV_*`; above 255 is `USERSIG_ERR_INVALID_ARGUMENT`).
+     */
+    uint32_t privileges;
+} usersig_mint_params;
+
+/**
  * What the caller requires of the token's userbuf (FORMAT.md §5.8). Set `kind` to one of the
  * `USERSIG_EXPECT_*` values and the fields that kind names; the others are ignored. Pointers
  * follow the input convention (`(NULL, 0)` is empty) and are read during the call only.
@@ -398,16 +479,16 @@ typedef struct usersig_expect {
      */
     uint32_t room_id;
     /**
-     * `USERSIG_EXPECT_STR_ROOM`: the string room, UTF-8, not NUL-terminated. Borrowed for
-     * the call.
+     * `USERSIG_EXPECT_STRING_ROOM`: the string room, UTF-8, not NUL-terminated. Borrowed
+     * for the call.
      */
-    const char *room;
+    const char *string_room;
     /**
-     * The length of `room` in bytes.
+     * The length of `string_room` in bytes.
      */
-    size_t room_len;
+    size_t string_room_len;
     /**
-     * `USERSIG_EXPECT_ROOM`, `USERSIG_EXPECT_STR_ROOM`: the privileges required (bits of
+     * `USERSIG_EXPECT_ROOM`, `USERSIG_EXPECT_STRING_ROOM`: the privileges required (bits of
      * `USERSIG_PRIV_*`; the token must grant at least these).
      */
     uint32_t privileges;
@@ -417,9 +498,20 @@ typedef struct usersig_expect {
  * What a valid token says, written by `usersig_verify` and `usersig_verify_at` on success
  * only (and, on `USERSIG_ERR_BUFFER_TOO_SMALL`, only `userbuf_len`).
  *
- * The identifier is not repeated: it equals the one the caller passed, byte for byte. The
- * `pmk_*` fields describe the userbuf read as a TRTC PrivateMapKey; they are checked against
- * the token (account, SDKAppID, expiry) only when the caller passed a room expectation.
+ * The identifier is not repeated: it equals the one the caller passed, byte for byte.
+ *
+ * The `pmk_*` fields describe whatever userbuf the token carries, read as a TRTC
+ * PrivateMapKey (FORMAT.md §6). They are authenticated only as far as the app signed them:
+ * the signature covers the userbuf, but whoever holds the app's key may have put any
+ * PrivateMapKey there. They are checked against a room (account equal to the identifier,
+ * SDKAppID, expiry, room, privileges) only when the caller passed a room expectation
+ * (`USERSIG_EXPECT_ROOM`, `USERSIG_EXPECT_STRING_ROOM`); otherwise they are only what the
+ * bytes say.
+ *
+ * The account and the string room are text inside the userbuf, given as an offset and a
+ * length into the userbuf bytes the call copied to `userbuf_out` (so no binding parses the
+ * FORMAT.md §6 layout). With a NULL `userbuf_out` the lengths still tell their sizes, but
+ * the text is not available.
  */
 typedef struct usersig_claims {
     /**
@@ -451,9 +543,10 @@ typedef struct usersig_claims {
      */
     bool has_private_map_key;
     /**
-     * The PrivateMapKey names a string room (its text is in the userbuf, FORMAT.md §6).
+     * The PrivateMapKey names a string room (version 1, FORMAT.md §6), located by
+     * `pmk_string_room_offset` and `pmk_string_room_len`.
      */
-    bool pmk_is_string_room;
+    bool pmk_has_string_room;
     /**
      * The PrivateMapKey's numeric room (0 for a string room).
      */
@@ -466,6 +559,24 @@ typedef struct usersig_claims {
      * The PrivateMapKey's absolute expiry, Unix seconds.
      */
     uint32_t pmk_expires_at;
+    /**
+     * The PrivateMapKey's account (UTF-8): its first byte's offset in the userbuf (0 when
+     * `has_private_map_key` is false).
+     */
+    size_t pmk_account_offset;
+    /**
+     * The length of the account in bytes.
+     */
+    size_t pmk_account_len;
+    /**
+     * The PrivateMapKey's string room (UTF-8; an empty one means numeric room 0): its first
+     * byte's offset in the userbuf (0 when `pmk_has_string_room` is false).
+     */
+    size_t pmk_string_room_offset;
+    /**
+     * The length of the string room in bytes (0 for a numeric room).
+     */
+    size_t pmk_string_room_len;
 } usersig_claims;
 
 #ifdef __cplusplus
@@ -539,160 +650,49 @@ int usersig_signer_new(uint64_t sdkappid,
 void usersig_signer_free(struct usersig_signer *signer);
 
 /**
- * Mints a plain UserSig for `identifier`, issued now (the system clock), valid for `expire`
- * seconds (`USERSIG_DEFAULT_EXPIRE_SECS` is the documented default).
- *
- * - `signer`: borrowed for the call.
- * - `identifier`, `identifier_len`: UTF-8, not NUL-terminated; read during the call only.
- * - `out`, `cap`, `len`: the token is written to `out` with a NUL, `*len` set to its length
- *   without the NUL. A buffer of `USERSIG_MAX_TOKEN_LEN + 1` bytes holds any token a
- *   verifier accepts. Too small: `USERSIG_ERR_BUFFER_TOO_SMALL`, `*len` = length needed,
- *   nothing else written.
- *
- * Returns `USERSIG_OK`, a minting error (`USERSIG_ERR_EMPTY_IDENTIFIER` ...),
- * `USERSIG_ERR_INVALID_UTF8`, `USERSIG_ERR_NULL_ARGUMENT` or `USERSIG_ERR_BUFFER_TOO_SMALL`.
+ * Mints a token as `params` describe, issued now (the system clock). See `usersig_mint_at`.
  *
  * # Safety
- * `signer` must be a live signer; `identifier` must point to `identifier_len` readable bytes
- * (or be NULL with length 0); `out` must be writable for `cap` bytes (or NULL with `cap` 0);
- * `len` must be writable. Outputs must not overlap inputs or each other.
+ * As `usersig_mint_at`.
  */
-int usersig_sign(const struct usersig_signer *signer,
-                 const char *identifier,
-                 size_t identifier_len,
-                 uint64_t expire,
+int usersig_mint(const struct usersig_signer *signer,
+                 const struct usersig_mint_params *params,
                  char *out,
                  size_t cap,
                  size_t *len);
 
 /**
- * As `usersig_sign`, issued at `time` (Unix seconds) instead of the system clock: the same
- * arguments always give the same token.
+ * Mints a token as `params` describe (a plain UserSig, one carrying a userbuf, or a TRTC
+ * PrivateMapKey), issued at `now` (Unix seconds): the same arguments always give the same
+ * token.
+ *
+ * - `signer`: borrowed for the call.
+ * - `params`: required; read during the call only (see `usersig_mint_params`).
+ * - `out`, `cap`, `len`: the token is written to `out` with a NUL, `*len` set to its length
+ *   without the NUL. A buffer of `USERSIG_MAX_TOKEN_LEN + 1` bytes holds any token a
+ *   verifier accepts. Too small: `USERSIG_ERR_BUFFER_TOO_SMALL`, `*len` = length needed,
+ *   nothing else written. On success only `out[0..=*len]` is written: the bytes past the NUL
+ *   are never touched, not even for a moment.
+ *
+ * Returns `USERSIG_OK`, a minting error (`USERSIG_ERR_EMPTY_IDENTIFIER`,
+ * `USERSIG_ERR_TOO_LONG`, and for a PrivateMapKey `USERSIG_ERR_SDKAPPID_OUT_OF_RANGE`,
+ * `USERSIG_ERR_EXPIRY_OUT_OF_RANGE` ...), `USERSIG_ERR_INVALID_UTF8`,
+ * `USERSIG_ERR_INVALID_ARGUMENT` (an unknown `kind`, a field the kind does not name set, or
+ * privilege bits above 255), `USERSIG_ERR_NULL_ARGUMENT` (NULL `signer`, `params` or `len`)
+ * or `USERSIG_ERR_BUFFER_TOO_SMALL`.
  *
  * # Safety
- * As `usersig_sign`.
+ * `signer` must be a live signer; `params` must point to a readable `usersig_mint_params`
+ * whose pointers point to as many readable bytes as their lengths say (or are NULL with
+ * length 0); `out` must be writable for `cap` bytes (or NULL with `cap` 0); `len` must be
+ * writable. Outputs must not overlap inputs or each other.
  */
-int usersig_sign_at(const struct usersig_signer *signer,
-                    const char *identifier,
-                    size_t identifier_len,
-                    uint64_t expire,
-                    uint64_t time,
+int usersig_mint_at(const struct usersig_signer *signer,
+                    const struct usersig_mint_params *params,
+                    uint64_t now,
                     char *out,
                     size_t cap,
                     size_t *len);
-
-/**
- * As `usersig_sign`, the token carrying `userbuf` as `TLS.userbuf` (an empty userbuf is
- * still carried, FORMAT.md §7).
- *
- * - `userbuf`, `userbuf_len`: any bytes, at most 65535; read during the call only.
- *
- * # Safety
- * As `usersig_sign`; `userbuf` must point to `userbuf_len` readable bytes (or be NULL with
- * length 0).
- */
-int usersig_sign_userbuf(const struct usersig_signer *signer,
-                         const char *identifier,
-                         size_t identifier_len,
-                         uint64_t expire,
-                         const uint8_t *userbuf,
-                         size_t userbuf_len,
-                         char *out,
-                         size_t cap,
-                         size_t *len);
-
-/**
- * As `usersig_sign_userbuf`, issued at `time` (Unix seconds).
- *
- * # Safety
- * As `usersig_sign_userbuf`.
- */
-int usersig_sign_userbuf_at(const struct usersig_signer *signer,
-                            const char *identifier,
-                            size_t identifier_len,
-                            uint64_t expire,
-                            uint64_t time,
-                            const uint8_t *userbuf,
-                            size_t userbuf_len,
-                            char *out,
-                            size_t cap,
-                            size_t *len);
-
-/**
- * Mints a TRTC PrivateMapKey (FORMAT.md §6) for numeric room `room_id`, granting `privileges`
- * (bits of `USERSIG_PRIV_*`), issued now. Its absolute expiry is `time + expire`, which
- * must fit in 32 bits, as must the signer's SDKAppID.
- *
- * Returns as `usersig_sign`, and `USERSIG_ERR_INVALID_ARGUMENT` for privilege bits above
- * 255, `USERSIG_ERR_SDKAPPID_OUT_OF_RANGE`, `USERSIG_ERR_EXPIRY_OUT_OF_RANGE`.
- *
- * # Safety
- * As `usersig_sign`.
- */
-int usersig_sign_pmk(const struct usersig_signer *signer,
-                     const char *identifier,
-                     size_t identifier_len,
-                     uint64_t expire,
-                     uint32_t room_id,
-                     uint32_t privileges,
-                     char *out,
-                     size_t cap,
-                     size_t *len);
-
-/**
- * As `usersig_sign_pmk`, issued at `time` (Unix seconds).
- *
- * # Safety
- * As `usersig_sign`.
- */
-int usersig_sign_pmk_at(const struct usersig_signer *signer,
-                        const char *identifier,
-                        size_t identifier_len,
-                        uint64_t expire,
-                        uint64_t time,
-                        uint32_t room_id,
-                        uint32_t privileges,
-                        char *out,
-                        size_t cap,
-                        size_t *len);
-
-/**
- * As `usersig_sign_pmk`, for the string room `room`, `room_len` (UTF-8, not NUL-terminated,
- * at most 65535 bytes; read during the call only). An empty string room means numeric
- * room 0 (FORMAT.md §6).
- *
- * # Safety
- * As `usersig_sign`; `room` must point to `room_len` readable bytes (or be NULL with length
- * 0).
- */
-int usersig_sign_pmk_str(const struct usersig_signer *signer,
-                         const char *identifier,
-                         size_t identifier_len,
-                         uint64_t expire,
-                         const char *room,
-                         size_t room_len,
-                         uint32_t privileges,
-                         char *out,
-                         size_t cap,
-                         size_t *len);
-
-/**
- * As `usersig_sign_pmk_str`, issued at `time` (Unix seconds).
- *
- * # Safety
- * As `usersig_sign_pmk_str`.
- */
-int usersig_sign_pmk_str_at(const struct usersig_signer *signer,
-                            const char *identifier,
-                            size_t identifier_len,
-                            uint64_t expire,
-                            uint64_t time,
-                            const char *room,
-                            size_t room_len,
-                            uint32_t privileges,
-                            char *out,
-                            size_t cap,
-                            size_t *len);
 
 /**
  * Creates a verifier for `sdkappid` with the app's key (raw bytes, FORMAT.md §1) and its settings.
@@ -828,7 +828,7 @@ int usersig_inspect_at(const char *token,
  * Writes the URL of one REST API request (FORMAT.md §8):
  * `<base>/v4/<service>/<command>?sdkappid=<n>&identifier=<admin>&usersig=<token>&random=<u32>&contenttype=json`.
  * POST a JSON body to it (`{}` when there is nothing to send, never an empty body) with any
- * HTTP client; the library has none. Mint the admin UserSig with `usersig_sign` for the app
+ * HTTP client; the library has none. Mint the admin UserSig with `usersig_mint` for the app
  * administrator, keep it, and mint a new one shortly before it expires: never one per request.
  *
  * - `endpoint`, `endpoint_len`: a region code (`cn`, `sgp`, `kr`, `jpn`, `ger`, `ind`, `usa`,

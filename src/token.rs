@@ -172,49 +172,76 @@ pub(crate) fn outer_len(len: usize) -> usize {
 }
 
 /// [`encode_outer_vec`] into the start of `out`, which may be uninitialized (the C ABI's
-/// caller buffer): no `String`, so no copy and no UTF-8 check. Returns the text's length.
-/// `out` must hold [`outer_len`] bytes. What the slack makes base64-simd write past the text
-/// is put back as it was, so `out` past the text is left untouched; when `out` lacks the
-/// slack's room, the text goes through a `String` and is copied.
+/// caller buffer): no `String`, so no copy and no UTF-8 check. Returns the text's length,
+/// [`outer_len`]; `out` must hold that many bytes, and nothing past them is written, not even
+/// for a moment (a caller may share the rest of its buffer with another thread).
+///
+/// The head of the input, cut where base64-simd's vector loop takes it whole (`6 + 24k + 4`
+/// bytes), is encoded in place; the rest, at most 24 bytes from the last whole 3-byte group
+/// of the head on, is encoded with zero slack on the stack and copied after it. Base64
+/// encodes each 3-byte group on its own, so the two parts join exactly.
+// `&mut Vec` as `encode_outer_vec` takes it, so that the minting path's call stays as it is;
+// this encoder only reads it.
+#[allow(clippy::ptr_arg)]
 pub(crate) fn encode_outer_uninit(bytes: &mut Vec<u8>, out: &mut [MaybeUninit<u8>]) -> usize {
-    let len = bytes.len().saturating_mul(4).div_ceil(3);
-    let padded = outer_len(bytes.len());
-    let room = outer_room(bytes.len());
-    let mut saved = [MaybeUninit::<u8>::uninit(); 96];
-    let past = out.get(padded..room);
-    if let (Some(past), Some(out)) = (past, saved.get_mut(..room.saturating_sub(padded))) {
-        out.copy_from_slice(past);
+    let input: &[u8] = bytes;
+    let len = input.len();
+    let unpadded = len.saturating_mul(4).div_ceil(3);
+    let padded = outer_len(len);
+    let Some(out) = out.get_mut(..padded) else {
+        // Too short: the caller checked; write nothing rather than a partial token.
+        return 0;
+    };
+    // The head: the longest `6 + 24k + 4` bytes in the input, whose text (`32k + 14`
+    // characters) fits in `out` (at least `32k + 16` long). Its last partial group reads a
+    // byte past it, so only its whole groups, the first `head - 1` bytes, are kept.
+    let (tail_from, text_from) = if len >= 10 {
+        let head = (len - 10) / 24 * 24 + 10;
+        if let (Some(src), Some(dst)) = (input.get(..head), out.get_mut(..head.div_ceil(3) * 4 - 2))
+        {
+            let text =
+                base64_simd::STANDARD_NO_PAD.encode(src, base64_simd::Out::from_uninit_slice(dst));
+            to_url_alphabet_all(text);
+        }
+        (head - 1, (head - 1) / 3 * 4)
     } else {
-        // Too short for the slack (or, impossibly, more slack than `saved` holds).
-        let mut text = String::new();
-        encode_outer_vec(bytes, &mut text);
-        for (slot, b) in out.iter_mut().zip(text.bytes()) {
+        (0, 0)
+    };
+    // The tail: at most 24 bytes (9 when there is no head), grown with zeros to a shape the
+    // vector loop takes whole (at most 34 bytes, 46 characters), encoded, changed to the URL
+    // alphabet and padded on the stack, then copied over the head's last partial group.
+    let tail = input.get(tail_from..).unwrap_or_default();
+    let mut grown = [0u8; 40];
+    let shape = vector_shape(tail.len(), 1).min(grown.len());
+    if let Some(dst) = grown.get_mut(..tail.len()) {
+        dst.copy_from_slice(tail);
+    }
+    let mut scratch = [MaybeUninit::<u8>::uninit(); 64];
+    let encoded = base64_simd::STANDARD_NO_PAD.encode(
+        grown.get(..shape).unwrap_or_default(),
+        base64_simd::Out::from_uninit_slice(&mut scratch),
+    );
+    let mut text = [b'_'; 48];
+    let want = unpadded.saturating_sub(text_from);
+    if let (Some(dst), Some(src)) = (text.get_mut(..want), encoded.get(..want)) {
+        dst.copy_from_slice(src);
+        to_url_alphabet_all(dst);
+    }
+    if let (Some(dst), Some(src)) = (out.get_mut(text_from..), text.get(..padded - text_from)) {
+        for (slot, &b) in dst.iter_mut().zip(src) {
             slot.write(b);
         }
-        return text.len();
     }
-    let mut written = 0;
-    with_zero_slack(bytes, 24, |input| {
-        if let Some(out) = out.get_mut(..room) {
-            // base64-simd writes into the uninitialized buffer and lends back what it wrote.
-            let text = base64_simd::STANDARD_NO_PAD
-                .encode(input, base64_simd::Out::from_uninit_slice(out));
-            written = finish_outer(text, len);
-        }
-    });
-    if let (Some(past), Some(saved)) = (
-        out.get_mut(padded..room),
-        saved.get(..room.saturating_sub(padded)),
-    ) {
-        past.copy_from_slice(saved);
-    }
-    written
+    padded
 }
 
-/// How much of `out` [`encode_outer_uninit`] writes for `len` bytes before it puts the slack
-/// back: the unpadded text of the slack-grown input.
-pub(crate) fn outer_room(len: usize) -> usize {
-    vector_shape(len, 24).saturating_mul(4).div_ceil(3)
+/// [`to_url_alphabet`] over `text`, 32 bytes at a time so that it vectorizes.
+fn to_url_alphabet_all(text: &mut [u8]) {
+    let mut chunks = text.chunks_exact_mut(32);
+    for chunk in &mut chunks {
+        chunk.iter_mut().for_each(to_url_alphabet);
+    }
+    chunks.into_remainder().iter_mut().for_each(to_url_alphabet);
 }
 
 /// The alphabet change and the padding over `body`, the text base64-simd wrote for a

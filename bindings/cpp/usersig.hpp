@@ -43,10 +43,14 @@ enum class compression : int {
     standard = USERSIG_COMPRESSION_STANDARD  ///< zlib level 6: the shortest tokens
 };
 
-/// A PrivateMapKey found in a valid token's userbuf (FORMAT.md §6).
+/// A PrivateMapKey found in a valid token's userbuf (FORMAT.md §6): whatever the token's
+/// signed userbuf says, checked against a room only when verify() was given
+/// expect::room() or expect::string_room().
 struct private_map_key {
-    bool string_room = false;  ///< a string room (its text is in claims::userbuf)
-    std::uint32_t room_id = 0;  ///< the numeric room, 0 for a string room
+    std::string account;           ///< the account the key is for
+    bool has_string_room = false;  ///< a string room (string_room), not a numeric one
+    std::string string_room;       ///< the string room, "" for a numeric room
+    std::uint32_t room_id = 0;     ///< the numeric room, 0 for a string room
     std::uint32_t privileges = 0;  ///< USERSIG_PRIV_* bits
     std::uint32_t expires_at = 0;  ///< absolute expiry, Unix seconds
 };
@@ -83,11 +87,11 @@ public:
         e.raw_.privileges = privileges;
         return e;
     }
-    /// A PrivateMapKey for string room `room` granting at least `privileges`.
-    static expect str_room(std::string_view room, std::uint32_t privileges) noexcept {
-        expect e(USERSIG_EXPECT_STR_ROOM);
-        e.raw_.room = room.data();
-        e.raw_.room_len = room.size();
+    /// A PrivateMapKey for string room `string_room` granting at least `privileges`.
+    static expect string_room(std::string_view string_room, std::uint32_t privileges) noexcept {
+        expect e(USERSIG_EXPECT_STRING_ROOM);
+        e.raw_.string_room = string_room.data();
+        e.raw_.string_room_len = string_room.size();
         e.raw_.privileges = privileges;
         return e;
     }
@@ -97,6 +101,55 @@ public:
 private:
     explicit expect(std::int32_t kind) noexcept : raw_() { raw_.kind = kind; }
     usersig_expect raw_;
+};
+
+/// What to mint (usersig_mint_params): one factory per kind. It views the text and bytes it
+/// is given (std::string_view semantics): keep them alive while the parameters are in use.
+class mint_params {
+public:
+    /// A plain UserSig for `identifier`, valid for `expire` seconds.
+    static mint_params plain(std::string_view identifier,
+                             std::uint64_t expire = USERSIG_DEFAULT_EXPIRE_SECS) noexcept {
+        return mint_params(USERSIG_MINT_PLAIN, identifier, expire);
+    }
+    /// A UserSig carrying `userbuf` (an empty one is still carried).
+    static mint_params userbuf(std::string_view identifier, std::uint64_t expire,
+                               std::string_view userbuf) noexcept {
+        mint_params p(USERSIG_MINT_USERBUF, identifier, expire);
+        p.raw_.userbuf = reinterpret_cast<const std::uint8_t*>(userbuf.data());
+        p.raw_.userbuf_len = userbuf.size();
+        return p;
+    }
+    /// A TRTC PrivateMapKey for numeric room `room_id` granting `privileges`.
+    static mint_params room(std::string_view identifier, std::uint64_t expire,
+                            std::uint32_t room_id, std::uint32_t privileges) noexcept {
+        mint_params p(USERSIG_MINT_ROOM, identifier, expire);
+        p.raw_.room_id = room_id;
+        p.raw_.privileges = privileges;
+        return p;
+    }
+    /// A TRTC PrivateMapKey for string room `string_room` granting `privileges`.
+    static mint_params string_room(std::string_view identifier, std::uint64_t expire,
+                                   std::string_view string_room,
+                                   std::uint32_t privileges) noexcept {
+        mint_params p(USERSIG_MINT_STRING_ROOM, identifier, expire);
+        p.raw_.string_room = string_room.data();
+        p.raw_.string_room_len = string_room.size();
+        p.raw_.privileges = privileges;
+        return p;
+    }
+    /// The C struct, for usersig_mint*.
+    const usersig_mint_params* get() const noexcept { return &raw_; }
+
+private:
+    mint_params(std::int32_t kind, std::string_view identifier, std::uint64_t expire) noexcept
+        : raw_() {
+        raw_.kind = kind;
+        raw_.identifier = identifier.data();
+        raw_.identifier_len = identifier.size();
+        raw_.expire = expire;
+    }
+    usersig_mint_params raw_;
 };
 
 namespace detail {
@@ -148,72 +201,60 @@ public:
     signer(const signer&) = delete;
     signer& operator=(const signer&) = delete;
 
+    /// Mints what `params` describe, issued now; throws usersig::error.
+    std::string mint(const mint_params& params) const {
+        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
+            return usersig_mint(handle_, params.get(), out, cap, len);
+        });
+    }
+    /// As mint(), issued at `now` (Unix seconds): the same arguments give the same token.
+    std::string mint_at(const mint_params& params, std::uint64_t now) const {
+        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
+            return usersig_mint_at(handle_, params.get(), now, out, cap, len);
+        });
+    }
     /// A plain UserSig issued now, valid for `expire` seconds.
     std::string sign(std::string_view identifier,
                      std::uint64_t expire = USERSIG_DEFAULT_EXPIRE_SECS) const {
-        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
-            return usersig_sign(handle_, identifier.data(), identifier.size(), expire, out, cap,
-                                len);
-        });
+        return mint(mint_params::plain(identifier, expire));
     }
     /// As sign(), issued at `time` (Unix seconds).
     std::string sign_at(std::string_view identifier, std::uint64_t expire,
                         std::uint64_t time) const {
-        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
-            return usersig_sign_at(handle_, identifier.data(), identifier.size(), expire, time,
-                                   out, cap, len);
-        });
+        return mint_at(mint_params::plain(identifier, expire), time);
     }
     /// A UserSig issued now carrying `userbuf`.
     std::string sign_userbuf(std::string_view identifier, std::uint64_t expire,
                              std::string_view userbuf) const {
-        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
-            return usersig_sign_userbuf(handle_, identifier.data(), identifier.size(), expire,
-                                        detail::bytes(userbuf), userbuf.size(), out, cap, len);
-        });
+        return mint(mint_params::userbuf(identifier, expire, userbuf));
     }
     /// As sign_userbuf(), issued at `time`.
     std::string sign_userbuf_at(std::string_view identifier, std::uint64_t expire,
                                 std::uint64_t time, std::string_view userbuf) const {
-        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
-            return usersig_sign_userbuf_at(handle_, identifier.data(), identifier.size(), expire,
-                                           time, detail::bytes(userbuf), userbuf.size(), out, cap,
-                                           len);
-        });
+        return mint_at(mint_params::userbuf(identifier, expire, userbuf), time);
     }
     /// A TRTC PrivateMapKey issued now for numeric room `room_id`.
     std::string sign_pmk(std::string_view identifier, std::uint64_t expire, std::uint32_t room_id,
                          std::uint32_t privileges) const {
-        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
-            return usersig_sign_pmk(handle_, identifier.data(), identifier.size(), expire, room_id,
-                                    privileges, out, cap, len);
-        });
+        return mint(mint_params::room(identifier, expire, room_id, privileges));
     }
     /// As sign_pmk(), issued at `time`.
     std::string sign_pmk_at(std::string_view identifier, std::uint64_t expire, std::uint64_t time,
                             std::uint32_t room_id, std::uint32_t privileges) const {
-        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
-            return usersig_sign_pmk_at(handle_, identifier.data(), identifier.size(), expire, time,
-                                       room_id, privileges, out, cap, len);
-        });
+        return mint_at(mint_params::room(identifier, expire, room_id, privileges), time);
     }
-    /// A TRTC PrivateMapKey issued now for string room `room`.
-    std::string sign_pmk_str(std::string_view identifier, std::uint64_t expire,
-                             std::string_view room, std::uint32_t privileges) const {
-        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
-            return usersig_sign_pmk_str(handle_, identifier.data(), identifier.size(), expire,
-                                        room.data(), room.size(), privileges, out, cap, len);
-        });
+    /// A TRTC PrivateMapKey issued now for string room `string_room`.
+    std::string sign_pmk_string_room(std::string_view identifier, std::uint64_t expire,
+                                     std::string_view string_room,
+                                     std::uint32_t privileges) const {
+        return mint(mint_params::string_room(identifier, expire, string_room, privileges));
     }
-    /// As sign_pmk_str(), issued at `time`.
-    std::string sign_pmk_str_at(std::string_view identifier, std::uint64_t expire,
-                                std::uint64_t time, std::string_view room,
-                                std::uint32_t privileges) const {
-        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
-            return usersig_sign_pmk_str_at(handle_, identifier.data(), identifier.size(), expire,
-                                           time, room.data(), room.size(), privileges, out, cap,
-                                           len);
-        });
+    /// As sign_pmk_string_room(), issued at `time`.
+    std::string sign_pmk_string_room_at(std::string_view identifier, std::uint64_t expire,
+                                        std::uint64_t time, std::string_view string_room,
+                                        std::uint32_t privileges) const {
+        return mint_at(mint_params::string_room(identifier, expire, string_room, privileges),
+                       time);
     }
     /// The C handle, borrowed.
     const usersig_signer* get() const noexcept { return handle_; }
@@ -293,8 +334,16 @@ private:
         out.expires_at = c.expires_at;
         if (c.has_userbuf) out.userbuf = std::move(userbuf);
         if (c.has_private_map_key) {
-            out.pmk = private_map_key{c.pmk_is_string_room, c.pmk_room_id, c.pmk_privileges,
-                                      c.pmk_expires_at};
+            // The account and the string room are located in the userbuf copy.
+            const std::string& ub = *out.userbuf;
+            private_map_key pmk;
+            pmk.account = ub.substr(c.pmk_account_offset, c.pmk_account_len);
+            pmk.has_string_room = c.pmk_has_string_room;
+            pmk.string_room = ub.substr(c.pmk_string_room_offset, c.pmk_string_room_len);
+            pmk.room_id = c.pmk_room_id;
+            pmk.privileges = c.pmk_privileges;
+            pmk.expires_at = c.pmk_expires_at;
+            out.pmk = std::move(pmk);
         }
         return out;
     }

@@ -42,7 +42,7 @@ use crate::Privileges;
 /// compile time). `USERSIG_VERSION_STRING` is `"MAJOR.MINOR.PATCH"`.
 pub const USERSIG_VERSION_MAJOR: u32 = 0;
 /// The library's minor version.
-pub const USERSIG_VERSION_MINOR: u32 = 1;
+pub const USERSIG_VERSION_MINOR: u32 = 2;
 /// The library's patch version.
 pub const USERSIG_VERSION_PATCH: u32 = 0;
 

@@ -98,7 +98,7 @@ unsafe fn rest_url(
 /// Writes the URL of one REST API request (FORMAT.md §8):
 /// `<base>/v4/<service>/<command>?sdkappid=<n>&identifier=<admin>&usersig=<token>&random=<u32>&contenttype=json`.
 /// POST a JSON body to it (`{}` when there is nothing to send, never an empty body) with any
-/// HTTP client; the library has none. Mint the admin UserSig with `usersig_sign` for the app
+/// HTTP client; the library has none. Mint the admin UserSig with `usersig_mint` for the app
 /// administrator, keep it, and mint a new one shortly before it expires: never one per request.
 ///
 /// - `endpoint`, `endpoint_len`: a region code (`cn`, `sgp`, `kr`, `jpn`, `ger`, `ind`, `usa`,

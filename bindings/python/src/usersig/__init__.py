@@ -78,7 +78,7 @@ from .rest import (
     rest_url,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "BadBaseUrlError", "BadPathSegmentError", "BadSignatureError", "BufferTooSmallError", "Claims",

@@ -42,8 +42,23 @@ class usersig_expect(Structure):  # noqa: N801 - the C name
         ("userbuf", c_char_p),
         ("userbuf_len", c_size_t),
         ("room_id", c_uint32),
-        ("room", c_char_p),
-        ("room_len", c_size_t),
+        ("string_room", c_char_p),
+        ("string_room_len", c_size_t),
+        ("privileges", c_uint32),
+    ]
+
+
+class usersig_mint_params(Structure):  # noqa: N801 - the C name
+    _fields_ = [
+        ("kind", c_int32),
+        ("identifier", c_char_p),
+        ("identifier_len", c_size_t),
+        ("expire", c_uint64),
+        ("userbuf", c_char_p),
+        ("userbuf_len", c_size_t),
+        ("room_id", c_uint32),
+        ("string_room", c_char_p),
+        ("string_room_len", c_size_t),
         ("privileges", c_uint32),
     ]
 
@@ -57,10 +72,14 @@ class usersig_claims(Structure):  # noqa: N801 - the C name
         ("has_userbuf", c_bool),
         ("userbuf_len", c_size_t),
         ("has_private_map_key", c_bool),
-        ("pmk_is_string_room", c_bool),
+        ("pmk_has_string_room", c_bool),
         ("pmk_room_id", c_uint32),
         ("pmk_privileges", c_uint32),
         ("pmk_expires_at", c_uint32),
+        ("pmk_account_offset", c_size_t),
+        ("pmk_account_len", c_size_t),
+        ("pmk_string_room_offset", c_size_t),
+        ("pmk_string_room_len", c_size_t),
     ]
 
 
@@ -74,32 +93,10 @@ _PROTOTYPES = {
     "usersig_error_kind": (c_char_p, [c_int]),
     "usersig_signer_new": (c_int, [c_uint64, _IN, c_size_t, c_int, POINTER(c_void_p)]),
     "usersig_signer_free": (None, [c_void_p]),
-    "usersig_sign": (c_int, [c_void_p, _IN, c_size_t, c_uint64, _OUT, c_size_t, _LEN]),
-    "usersig_sign_at": (c_int, [c_void_p, _IN, c_size_t, c_uint64, c_uint64, _OUT, c_size_t, _LEN]),
-    "usersig_sign_userbuf": (
-        c_int,
-        [c_void_p, _IN, c_size_t, c_uint64, _IN, c_size_t, _OUT, c_size_t, _LEN],
-    ),
-    "usersig_sign_userbuf_at": (
-        c_int,
-        [c_void_p, _IN, c_size_t, c_uint64, c_uint64, _IN, c_size_t, _OUT, c_size_t, _LEN],
-    ),
-    "usersig_sign_pmk": (
-        c_int,
-        [c_void_p, _IN, c_size_t, c_uint64, c_uint32, c_uint32, _OUT, c_size_t, _LEN],
-    ),
-    "usersig_sign_pmk_at": (
-        c_int,
-        [c_void_p, _IN, c_size_t, c_uint64, c_uint64, c_uint32, c_uint32, _OUT, c_size_t, _LEN],
-    ),
-    "usersig_sign_pmk_str": (
-        c_int,
-        [c_void_p, _IN, c_size_t, c_uint64, _IN, c_size_t, c_uint32, _OUT, c_size_t, _LEN],
-    ),
-    "usersig_sign_pmk_str_at": (
-        c_int,
-        [c_void_p, _IN, c_size_t, c_uint64, c_uint64, _IN, c_size_t, c_uint32, _OUT, c_size_t, _LEN],
-    ),
+    "usersig_mint": (
+        c_int, [c_void_p, POINTER(usersig_mint_params), _OUT, c_size_t, _LEN]),
+    "usersig_mint_at": (
+        c_int, [c_void_p, POINTER(usersig_mint_params), c_uint64, _OUT, c_size_t, _LEN]),
     "usersig_verifier_new": (
         c_int,
         [c_uint64, _IN, c_size_t, c_uint64, c_uint64, c_size_t, c_size_t, POINTER(c_void_p)],

@@ -25,6 +25,8 @@ MAX_INFLATED_LEN = 64 * 1024
 _OK = 0
 _BUFFER_TOO_SMALL = BufferTooSmallError.code  # one table: errors.py
 _SCRATCH = 1024  # holds ordinary tokens and PrivateMapKeys; larger outputs are retried
+# usersig_mint_params kinds (USERSIG_MINT_* in usersig.h).
+_MINT_PLAIN, _MINT_USERBUF, _MINT_ROOM, _MINT_STRING_ROOM = 0, 1, 2, 3
 _U32 = (1 << 32) - 1
 _U64 = (1 << 64) - 1
 
@@ -61,10 +63,12 @@ class Privileges(enum.IntFlag):
 
 @dataclass(frozen=True)
 class PrivateMapKey:
-    """A TRTC PrivateMapKey read from a token's userbuf (FORMAT.md §6)."""
+    """A TRTC PrivateMapKey read from a token's userbuf (FORMAT.md §6): what the app signed,
+    checked against a room only when :meth:`Verifier.verify` was given :meth:`Expect.room`."""
 
+    account: str  #: the account (identifier) the key is for
     room_id: int  #: the numeric room; 0 for a string room
-    room: Optional[str]  #: the string room, or None for a numeric room
+    string_room: Optional[str]  #: the string room, or None for a numeric room
     privileges: int  #: the privilege bits granted (see :class:`Privileges`)
     expires_at: int  #: the absolute expiry, Unix seconds
 
@@ -130,8 +134,8 @@ class Expect:
         e.userbuf = self._userbuf or None
         e.userbuf_len = len(self._userbuf or b"")
         e.room_id = self._room_id
-        e.room = self._room or None
-        e.room_len = len(self._room or b"")
+        e.string_room = self._room or None
+        e.string_room_len = len(self._room or b"")
         e.privileges = self._privileges
         return e
 
@@ -279,18 +283,11 @@ class Signer(_Owner):
         Raises :class:`EmptyIdentifierError`, :class:`IdentifierContainsNulError`,
         :class:`InvalidUtf8Error`, :class:`TooLongError`, :class:`ExpiryOutOfRangeError`, ...
         """
-        ident = _text("identifier", identifier)
-        exp = _u64("expire", expire)
-        lib = _native.lib()
-        if userbuf is None:
-            if time is None:
-                return self._mint(lib.usersig_sign, ident, len(ident), exp)
-            return self._mint(lib.usersig_sign_at, ident, len(ident), exp, _unix("time", time))
-        ub = _text("userbuf", userbuf)
-        if time is None:
-            return self._mint(lib.usersig_sign_userbuf, ident, len(ident), exp, ub or None, len(ub))
-        return self._mint(lib.usersig_sign_userbuf_at, ident, len(ident), exp,
-                          _unix("time", time), ub or None, len(ub))
+        p = self._params(_MINT_PLAIN, identifier, expire)
+        if userbuf is not None:
+            ub = _text("userbuf", userbuf)
+            p.kind, p.userbuf, p.userbuf_len = _MINT_USERBUF, ub or None, len(ub)
+        return self._mint(p, time)
 
     def private_map_key(self, identifier: Text, expire: int, room: Union[int, str],
                         privileges: int = Privileges.ALL, *, time: Optional[int] = None) -> str:
@@ -301,27 +298,30 @@ class Signer(_Owner):
         >>> signer = Signer(1400000000, "the app's key")
         >>> pmk = signer.private_map_key("alice", 300, "lobby", Privileges.ENTER_ROOM)
         >>> v = Verifier(1400000000, "the app's key")
-        >>> v.verify(pmk, "alice", expect=Expect.room("lobby", Privileges.ENTER_ROOM)).private_map_key.room
+        >>> v.verify(pmk, "alice", expect=Expect.room("lobby", Privileges.ENTER_ROOM)).private_map_key.string_room
         'lobby'
         """
-        ident = _text("identifier", identifier)
-        exp = _u64("expire", expire)
-        priv = _u32("privileges", int(privileges))
-        lib = _native.lib()
+        p = self._params(_MINT_ROOM, identifier, expire)
+        p.privileges = _u32("privileges", int(privileges))
         if isinstance(room, str):
             r = room.encode("utf-8", "surrogatepass")
-            if time is None:
-                return self._mint(lib.usersig_sign_pmk_str, ident, len(ident), exp, r or None,
-                                  len(r), priv)
-            return self._mint(lib.usersig_sign_pmk_str_at, ident, len(ident), exp,
-                              _unix("time", time), r or None, len(r), priv)
-        rid = _u32("room", room)
-        if time is None:
-            return self._mint(lib.usersig_sign_pmk, ident, len(ident), exp, rid, priv)
-        return self._mint(lib.usersig_sign_pmk_at, ident, len(ident), exp, _unix("time", time),
-                          rid, priv)
+            p.kind, p.string_room, p.string_room_len = _MINT_STRING_ROOM, r or None, len(r)
+        else:
+            p.room_id = _u32("room", room)
+        return self._mint(p, time)
 
-    def _mint(self, fn: Callable[..., int], *args: object) -> str:
+    @staticmethod
+    def _params(kind: int, identifier: Text, expire: int) -> _native.usersig_mint_params:
+        """The C parameters, with the fields every kind names; the others stay zero."""
+        ident = _text("identifier", identifier)
+        p = _native.usersig_mint_params()
+        p.kind, p.identifier, p.identifier_len = kind, ident or None, len(ident)
+        p.expire = _u64("expire", expire)
+        return p
+
+    def _mint(self, p: _native.usersig_mint_params, time: Optional[int]) -> str:
+        lib = _native.lib()
+        at = _unix("time", time) if time is not None else None
         handle = self._live()
         ptr = handle.acquire()
         try:
@@ -329,7 +329,10 @@ class Signer(_Owner):
             # A token minted "now" may grow between two calls (the clock ticks over a digit).
             for _ in range(4):
                 n = c_size_t()
-                rc = fn(ptr, *args, buf, len(buf), byref(n))
+                if at is None:
+                    rc = lib.usersig_mint(ptr, byref(p), buf, len(buf), byref(n))
+                else:
+                    rc = lib.usersig_mint_at(ptr, byref(p), at, buf, len(buf), byref(n))
                 if rc == _OK:
                     return buf.raw[: n.value].decode("ascii")
                 if rc != _BUFFER_TOO_SMALL:
@@ -420,24 +423,19 @@ def _claims(identifier: bytes, c: _native.usersig_claims, buf: ctypes.Array) -> 
     userbuf = buf.raw[: c.userbuf_len] if c.has_userbuf else None
     pmk = None
     if c.has_private_map_key:
-        room = _string_room(userbuf or b"") if c.pmk_is_string_room else None
-        pmk = PrivateMapKey(room_id=c.pmk_room_id, room=room, privileges=c.pmk_privileges,
-                            expires_at=c.pmk_expires_at)
+        # The library locates the account and the string room in the userbuf it copied.
+        ub = userbuf or b""
+        account = ub[c.pmk_account_offset:c.pmk_account_offset + c.pmk_account_len]
+        room = None
+        if c.pmk_has_string_room:
+            start = c.pmk_string_room_offset
+            room = ub[start:start + c.pmk_string_room_len].decode("utf-8", "surrogatepass")
+        pmk = PrivateMapKey(account=account.decode("utf-8", "surrogatepass"),
+                            room_id=c.pmk_room_id, string_room=room,
+                            privileges=c.pmk_privileges, expires_at=c.pmk_expires_at)
     return Claims(identifier=identifier.decode("utf-8", "surrogatepass"), sdkappid=c.sdkappid,
                   time=c.time, expire=c.expire, expires_at=c.expires_at, userbuf=userbuf,
                   private_map_key=pmk)
-
-
-def _string_room(b: bytes) -> str:
-    """The room text of a version-1 PrivateMapKey the library validated (FORMAT.md §6: account
-    length L at offset 1, room length R at 23+L, the room at 25+L)."""
-    if len(b) < 3:
-        return ""
-    n = int.from_bytes(b[1:3], "big")
-    if len(b) < 25 + n:
-        return ""
-    r = int.from_bytes(b[23 + n:25 + n], "big")
-    return b[25 + n:25 + n + r].decode("utf-8", "replace")
 
 
 def library_version() -> str:
