@@ -26,6 +26,12 @@ var (
 	ErrExpired            = errors.New("usersig: expired")
 	ErrUserbufMismatch    = errors.New("usersig: userbuf_mismatch")
 
+	// Verifying a callback (CallbackError): the request carries no Sign, or it is outside the
+	// IM verifier's window. A callback also fails with ErrMalformed, ErrBadSignature and
+	// ErrSdkAppIDMismatch.
+	ErrMissingSignature = errors.New("usersig: missing_signature")
+	ErrStale            = errors.New("usersig: stale")
+
 	// Minting and arguments.
 	ErrEmptyKey              = errors.New("usersig: empty_key")
 	ErrEmptyIdentifier       = errors.New("usersig: empty_identifier")
@@ -61,6 +67,8 @@ var sentinels = map[int]error{
 	codeNotYetValid:        ErrNotYetValid,
 	codeExpired:            ErrExpired,
 	codeUserbufMismatch:    ErrUserbufMismatch,
+	codeMissingSignature:   ErrMissingSignature,
+	codeStale:              ErrStale,
 	codeEmptyKey:           ErrEmptyKey,
 	codeEmptyIdentifier:    ErrEmptyIdentifier,
 	codeIdentifierNul:      ErrIdentifierContainsNUL,
