@@ -6,8 +6,8 @@ import (
 )
 
 // Sentinels, one per error kind, for errors.Is. The errors this package returns are
-// *VerifyError (the eight verification kinds) or *Error (everything else); both match their
-// kind's sentinel:
+// *VerifyError (the eight verification kinds), *CallbackError (a refused callback request,
+// callback.go) or *Error (everything else); each matches its kind's sentinel:
 //
 //	if errors.Is(err, usersig.ErrExpired) { /* mint a new token */ }
 //
