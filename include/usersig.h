@@ -94,6 +94,23 @@
 #define USERSIG_ERR_USERBUF_MISMATCH 8
 
 /**
+ * Verifying a callback (`usersig_im_callback_verify*`, `usersig_trtc_callback_verify`): the
+ * request carries no `Sign` (or, IM, no `RequestTime`): callback authentication is off in
+ * the console, or the request is not from Tencent. A callback that is unreadable, wrongly
+ * signed or for another app is `USERSIG_ERR_MALFORMED`, `USERSIG_ERR_BAD_SIGNATURE` or
+ * `USERSIG_ERR_SDKAPPID_MISMATCH`, the same concepts as for tokens.
+ * Kind `"missing_signature"`.
+ */
+#define USERSIG_ERR_MISSING_SIGNATURE 9
+
+/**
+ * Verifying an IM callback: `RequestTime` is further than the verifier's window from the
+ * clock (a replay, or a clock that needs NTP).
+ * Kind `"stale"`.
+ */
+#define USERSIG_ERR_STALE 10
+
+/**
  * Minting, or creating a signer or a verifier: the key is empty.
  * Kind `"empty_key"`.
  */
@@ -385,11 +402,52 @@
 #define USERSIG_RETRY_RENEW_TOKEN 3
 
 /**
+ * The default window of an IM callback verifier: a request is accepted when
+ * `|now - RequestTime| <= 60` seconds.
+ */
+#define USERSIG_IM_CALLBACK_DEFAULT_WINDOW_SECS 60
+
+/**
+ * The widest window an IM callback verifier takes; a wider one is capped to this.
+ */
+#define USERSIG_IM_CALLBACK_MAX_WINDOW_SECS 3600
+
+/**
+ * The length of an IM callback `Sign`: 64 lowercase hex digits (a buffer needs 1 more).
+ */
+#define USERSIG_IM_CALLBACK_SIGN_LEN 64
+
+/**
+ * The length of a TRTC callback `Sign`: 44 base64 characters (a buffer needs 1 more).
+ */
+#define USERSIG_TRTC_CALLBACK_SIGN_LEN 44
+
+/**
+ * A text buffer of this size holds the fields of any IM callback Tencent sends
+ * (`usersig_im_callback_verify_at`'s `text_out`); a larger request is retried as usual.
+ */
+#define USERSIG_IM_CALLBACK_TEXT_CAP 256
+
+/**
+ * Verifies IM callback requests for one app's callback token. Create with
+ * `usersig_im_callback_verifier_new`, free with `usersig_im_callback_verifier_free`.
+ * Immutable after creation: usable from any number of threads at once.
+ */
+typedef struct usersig_im_callback_verifier usersig_im_callback_verifier;
+
+/**
  * Mints tokens for one app (an SDKAppID and its key). Create with `usersig_signer_new`,
  * free with `usersig_signer_free`. Immutable after creation: one signer may be used from
  * any number of threads at once, without locking.
  */
 typedef struct usersig_signer usersig_signer;
+
+/**
+ * Verifies TRTC event callbacks for one app's callback key. Create with
+ * `usersig_trtc_callback_verifier_new`, free with `usersig_trtc_callback_verifier_free`.
+ * Immutable after creation: usable from any number of threads at once.
+ */
+typedef struct usersig_trtc_callback_verifier usersig_trtc_callback_verifier;
 
 /**
  * Verifies tokens for one app with fixed settings. Create with `usersig_verifier_new`, free
@@ -578,6 +636,90 @@ typedef struct usersig_claims {
      */
     size_t pmk_string_room_len;
 } usersig_claims;
+
+/**
+ * An IM callback request that verified, written by `usersig_im_callback_verify*` on success
+ * only. Only `request_time` is signed; the other fields are as the query string carried them
+ * (claims that arrived with a fresh signature, docs/callbacks.md).
+ *
+ * The texts are copies in the caller's `text_out` buffer (percent-decoded), each
+ * NUL-terminated: the pointers point into that buffer and are valid as long as it is. An
+ * absent parameter has a NULL pointer and length 0. A decoded value may hold a NUL byte: use
+ * the lengths.
+ */
+typedef struct usersig_im_callback {
+    /**
+     * `RequestTime`, Unix seconds (signed).
+     */
+    uint64_t request_time;
+    /**
+     * The query string had `SdkAppid`.
+     */
+    bool has_sdkappid;
+    /**
+     * `SdkAppid` (0 when absent).
+     */
+    uint64_t sdkappid;
+    /**
+     * `CallbackCommand`, e.g. `C2C.CallbackBeforeSendMsg`; into `text_out`, or NULL.
+     */
+    const char *command;
+    /**
+     * The length of `command` in bytes, without the NUL.
+     */
+    size_t command_len;
+    /**
+     * `ClientIP`; into `text_out`, or NULL.
+     */
+    const char *client_ip;
+    /**
+     * The length of `client_ip` in bytes, without the NUL.
+     */
+    size_t client_ip_len;
+    /**
+     * `OptPlatform` (`RESTAPI`, `Web`, `Android`, ...); into `text_out`, or NULL.
+     */
+    const char *platform;
+    /**
+     * The length of `platform` in bytes, without the NUL.
+     */
+    size_t platform_len;
+} usersig_im_callback;
+
+/**
+ * A TRTC event that verified, written by `usersig_trtc_callback_verify` on success only.
+ */
+typedef struct usersig_trtc_event {
+    /**
+     * `EventGroupId`: 1 room events, 2 media events, ...
+     */
+    uint64_t event_group_id;
+    /**
+     * `EventType`: 101 create room, 103 enter room, 201 start video, ...
+     */
+    uint64_t event_type;
+    /**
+     * `CallbackTs`: when Tencent sent it, Unix **milliseconds**.
+     */
+    uint64_t callback_ts;
+    /**
+     * `EventInfo`, the JSON object as received: a pointer into the caller's `body` (not
+     * NUL-terminated), valid as long as `body` is.
+     */
+    const char *event_info;
+    /**
+     * The length of `event_info` in bytes.
+     */
+    size_t event_info_len;
+    /**
+     * The request had an `SdkAppId` header.
+     */
+    bool has_sdkappid;
+    /**
+     * The `SdkAppId` header (0 when absent).
+     */
+    uint64_t sdkappid;
+} usersig_trtc_event;
 
 #ifdef __cplusplus
 extern "C" {
@@ -946,6 +1088,211 @@ const char *usersig_rest_retry_class_name(int retry_class);
  * None: always safe to call.
  */
 const char *usersig_rest_retry_class_advice(int retry_class);
+
+/**
+ * Creates a verifier of IM callback requests.
+ *
+ * - `token`, `token_len`: the callback token set in the console (1 to 128 bytes), not
+ *   NUL-terminated. Read during the call only; the verifier keeps a copy, wiped by
+ *   `usersig_im_callback_verifier_free`.
+ * - `window_secs`: the accepted distance between `RequestTime` and the clock, either way
+ *   (`USERSIG_IM_CALLBACK_DEFAULT_WINDOW_SECS` = 60); capped at
+ *   `USERSIG_IM_CALLBACK_MAX_WINDOW_SECS`.
+ * - `sdkappid`: 0 for no check; otherwise a request whose `SdkAppid` names another app is
+ *   `USERSIG_ERR_SDKAPPID_MISMATCH` (one without `SdkAppid`, such as the console's check
+ *   request, still passes).
+ * - `out`: on success receives the new verifier, owned by the caller. Not written on failure.
+ *
+ * Returns `USERSIG_OK`, `USERSIG_ERR_EMPTY_KEY` (empty token), `USERSIG_ERR_INVALID_ARGUMENT`
+ * (a token longer than 128 bytes) or `USERSIG_ERR_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `token` must point to `token_len` readable bytes (or be NULL with length 0); `out` must be
+ * valid for a write of a pointer.
+ */
+int usersig_im_callback_verifier_new(const char *token,
+                                     size_t token_len,
+                                     uint64_t window_secs,
+                                     uint64_t sdkappid,
+                                     struct usersig_im_callback_verifier **out);
+
+/**
+ * Frees an IM callback verifier and wipes its token. NULL does nothing.
+ *
+ * # Safety
+ * `verifier` must be NULL or a verifier from `usersig_im_callback_verifier_new`, not used
+ * after this call by any thread, and freed only once.
+ */
+void usersig_im_callback_verifier_free(struct usersig_im_callback_verifier *verifier);
+
+/**
+ * Verifies an IM callback request against the system clock. See
+ * `usersig_im_callback_verify_at`.
+ *
+ * # Safety
+ * As `usersig_im_callback_verify_at`.
+ */
+int usersig_im_callback_verify(const struct usersig_im_callback_verifier *verifier,
+                               const char *query,
+                               size_t query_len,
+                               struct usersig_im_callback *callback,
+                               char *text_out,
+                               size_t text_cap,
+                               size_t *text_len);
+
+/**
+ * Verifies an IM callback request at `now` (Unix seconds): `Sign` must be
+ * `hex(SHA-256(token ‖ RequestTime))` (either case) and `RequestTime` within the window of
+ * `now`.
+ *
+ * - `verifier`: borrowed for the call.
+ * - `query`, `query_len`: the query string (with or without `?`) or the whole request URL
+ *   (target), as received; read during the call only. Not UTF-8: `USERSIG_ERR_MALFORMED`.
+ * - `callback`: required; written on success only (see `usersig_im_callback`).
+ * - `text_out`, `text_cap`, `text_len`: the buffer the texts of `callback` are copied into:
+ *   `CallbackCommand`, `ClientIP` and `OptPlatform` one after another, each NUL-terminated
+ *   (an absent one as the empty string), `*text_len` set to the bytes used without the last
+ *   NUL. `USERSIG_IM_CALLBACK_TEXT_CAP` bytes hold what Tencent sends. Too small:
+ *   `USERSIG_ERR_BUFFER_TOO_SMALL` (returned only for a request that verified), `*text_len` =
+ *   length needed, nothing else written.
+ *
+ * Returns `USERSIG_OK`, `USERSIG_ERR_MALFORMED`, `USERSIG_ERR_MISSING_SIGNATURE`,
+ * `USERSIG_ERR_BAD_SIGNATURE`, `USERSIG_ERR_STALE`, `USERSIG_ERR_SDKAPPID_MISMATCH` (the first
+ * failing check, in this order), `USERSIG_ERR_NULL_ARGUMENT` or `USERSIG_ERR_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `verifier` must be a live IM callback verifier; `query` must point to `query_len` readable
+ * bytes (or be NULL with length 0); `callback` must be writable; `text_out` must be writable
+ * for `text_cap` bytes (or NULL with `text_cap` 0); `text_len` must be writable. Outputs must
+ * not overlap inputs or each other.
+ */
+int usersig_im_callback_verify_at(const struct usersig_im_callback_verifier *verifier,
+                                  const char *query,
+                                  size_t query_len,
+                                  uint64_t now,
+                                  struct usersig_im_callback *callback,
+                                  char *text_out,
+                                  size_t text_cap,
+                                  size_t *text_len);
+
+/**
+ * Writes the `Sign` Tencent sends for `token` at `request_time`: 64 lowercase hex digits of
+ * SHA-256(token ‖ decimal time). For testing a handler: append
+ * `&Sign=<sign>&RequestTime=<request_time>` to the query string.
+ *
+ * - `token`, `token_len`: the callback token; read during the call only.
+ * - `out`, `cap`, `len`: the text with a NUL (`USERSIG_IM_CALLBACK_SIGN_LEN` + 1 bytes).
+ *
+ * Returns `USERSIG_OK`, `USERSIG_ERR_NULL_ARGUMENT` or `USERSIG_ERR_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `token` must point to `token_len` readable bytes (or be NULL with length 0); `out` must be
+ * writable for `cap` bytes (or NULL with `cap` 0); `len` must be writable. Outputs must not
+ * overlap inputs.
+ */
+int usersig_im_callback_sign(const char *token,
+                             size_t token_len,
+                             uint64_t request_time,
+                             char *out,
+                             size_t cap,
+                             size_t *len);
+
+/**
+ * Creates a verifier of TRTC event callbacks.
+ *
+ * - `key`, `key_len`: the callback key set in the console (1 to 128 bytes), not
+ *   NUL-terminated. Read during the call only; the verifier keeps a keyed HMAC state, wiped by
+ *   `usersig_trtc_callback_verifier_free`.
+ * - `sdkappid`: 0 for no check; otherwise a request whose `SdkAppId` header names another app
+ *   is `USERSIG_ERR_SDKAPPID_MISMATCH`.
+ * - `out`: on success receives the new verifier, owned by the caller. Not written on failure.
+ *
+ * Returns `USERSIG_OK`, `USERSIG_ERR_EMPTY_KEY`, `USERSIG_ERR_INVALID_ARGUMENT` (a key longer
+ * than 128 bytes) or `USERSIG_ERR_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `key` must point to `key_len` readable bytes (or be NULL with length 0); `out` must be
+ * valid for a write of a pointer.
+ */
+int usersig_trtc_callback_verifier_new(const char *key,
+                                       size_t key_len,
+                                       uint64_t sdkappid,
+                                       struct usersig_trtc_callback_verifier **out);
+
+/**
+ * Frees a TRTC callback verifier and wipes its keyed state. NULL does nothing.
+ *
+ * # Safety
+ * `verifier` must be NULL or a verifier from `usersig_trtc_callback_verifier_new`, not used
+ * after this call by any thread, and freed only once.
+ */
+void usersig_trtc_callback_verifier_free(struct usersig_trtc_callback_verifier *verifier);
+
+/**
+ * Verifies a TRTC event callback: `Sign` must be `base64(HMAC-SHA256(key, body))` over the
+ * body exactly as received. Checks run in this order: `Sign` is there, it matches (constant
+ * time), the body is the documented JSON, the `SdkAppId` header is the verifier's.
+ *
+ * - `verifier`: borrowed for the call.
+ * - `sign`, `sign_len`: the `Sign` header's value; `(NULL, 0)` when the request had none.
+ * - `sdkappid`, `sdkappid_len`: the `SdkAppId` header's value; `(NULL, 0)` when absent.
+ * - `body`, `body_len`: the raw body bytes, never a re-serialized JSON value.
+ * - `event`: required; written on success only. Its `event_info` points into `body`.
+ *
+ * Header values are read as text; bytes that are not UTF-8 cannot match (`Sign`:
+ * `USERSIG_ERR_BAD_SIGNATURE`; `SdkAppId`: `USERSIG_ERR_MALFORMED`).
+ *
+ * Returns `USERSIG_OK`, `USERSIG_ERR_MISSING_SIGNATURE`, `USERSIG_ERR_BAD_SIGNATURE`,
+ * `USERSIG_ERR_MALFORMED`, `USERSIG_ERR_SDKAPPID_MISMATCH` (the first failing check) or
+ * `USERSIG_ERR_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `verifier` must be a live TRTC callback verifier; `sign`, `sdkappid` and `body` must point
+ * to as many readable bytes as their lengths say (or be NULL with length 0), and `body` must
+ * stay valid while `event->event_info` is used; `event` must be writable and overlap no input.
+ */
+int usersig_trtc_callback_verify(const struct usersig_trtc_callback_verifier *verifier,
+                                 const char *sign,
+                                 size_t sign_len,
+                                 const char *sdkappid,
+                                 size_t sdkappid_len,
+                                 const uint8_t *body,
+                                 size_t body_len,
+                                 struct usersig_trtc_event *event);
+
+/**
+ * Writes the `Sign` header Tencent sends for `body` under `key`: base64 of
+ * HMAC-SHA256(key, body), `USERSIG_TRTC_CALLBACK_SIGN_LEN` characters. For testing a handler.
+ *
+ * - `key`, `key_len`, `body`, `body_len`: read during the call only.
+ * - `out`, `cap`, `len`: the text with a NUL (`USERSIG_TRTC_CALLBACK_SIGN_LEN` + 1 bytes).
+ *
+ * Returns `USERSIG_OK`, `USERSIG_ERR_NULL_ARGUMENT` or `USERSIG_ERR_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `key` and `body` must point to as many readable bytes as their lengths say (or be NULL with
+ * length 0); `out` must be writable for `cap` bytes (or NULL with `cap` 0); `len` must be
+ * writable. Outputs must not overlap inputs.
+ */
+int usersig_trtc_callback_sign(const char *key,
+                               size_t key_len,
+                               const uint8_t *body,
+                               size_t body_len,
+                               char *out,
+                               size_t cap,
+                               size_t *len);
+
+/**
+ * The static message for a result code of a callback verification, in a callback's words
+ * (`USERSIG_ERR_BAD_SIGNATURE`: "the callback signature does not match: ..."). Other codes
+ * get `usersig_error_message`'s.
+ *
+ * Returns a static NUL-terminated string: never NULL, never to be freed.
+ *
+ * # Safety
+ * None: always safe to call.
+ */
+const char *usersig_callback_error_message(int code);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -415,4 +415,179 @@ inline rest_code_info describe_rest_code(std::int64_t code) noexcept {
 
 }  // namespace usersig
 
+// ---------------------------------------------------------------------------------------------
+// Tencent's callbacks to your server (docs/callbacks.md): usersig::im_callback_verifier and
+// usersig::trtc_callback_verifier. A refused request throws usersig::callback_error, a
+// usersig::error whose kind() is "malformed", "missing_signature", "bad_signature", "stale"
+// or "sdkappid_mismatch" and whose what() says it in a callback's words.
+// ---------------------------------------------------------------------------------------------
+
+namespace usersig {
+
+/// A refused callback request (or a bad token or key given to a callback verifier).
+class callback_error : public error {
+public:
+    explicit callback_error(int code) : error(code) {}
+    const char* what() const noexcept override { return usersig_callback_error_message(code()); }
+};
+
+namespace detail {
+inline void check_callback(int rc) {
+    if (rc != USERSIG_OK) throw callback_error(rc);
+}
+inline std::optional<std::string> opt_text(const char* p, std::size_t n) {
+    if (p == nullptr) return std::nullopt;
+    return std::string(p, n);
+}
+}  // namespace detail
+
+/// An IM callback request that verified. Only request_time is signed; the rest is as the query
+/// string carried it (absent: std::nullopt, as in the console's check request).
+struct im_callback {
+    std::uint64_t request_time = 0;          ///< RequestTime, Unix seconds
+    std::optional<std::uint64_t> sdkappid;   ///< SdkAppid
+    std::optional<std::string> command;      ///< CallbackCommand, e.g. C2C.CallbackBeforeSendMsg
+    std::optional<std::string> client_ip;    ///< ClientIP
+    std::optional<std::string> platform;     ///< OptPlatform
+};
+
+/// Verifies IM callback requests for one app's callback token (wiped on destruction).
+/// Move-only; const methods may be called from many threads at once.
+class im_callback_verifier {
+public:
+    /// `sdkappid` 0: no SDKAppID check. `window_secs` is capped at
+    /// USERSIG_IM_CALLBACK_MAX_WINDOW_SECS. Throws callback_error (empty or too long token).
+    explicit im_callback_verifier(std::string_view token,
+                                  std::uint64_t window_secs = USERSIG_IM_CALLBACK_DEFAULT_WINDOW_SECS,
+                                  std::uint64_t sdkappid = 0) {
+        detail::check_callback(usersig_im_callback_verifier_new(token.data(), token.size(),
+                                                                window_secs, sdkappid, &handle_));
+    }
+    ~im_callback_verifier() { usersig_im_callback_verifier_free(handle_); }
+    im_callback_verifier(im_callback_verifier&& other) noexcept
+        : handle_(std::exchange(other.handle_, nullptr)) {}
+    im_callback_verifier& operator=(im_callback_verifier&& other) noexcept {
+        if (this != &other) {
+            usersig_im_callback_verifier_free(handle_);
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    im_callback_verifier(const im_callback_verifier&) = delete;
+    im_callback_verifier& operator=(const im_callback_verifier&) = delete;
+
+    /// Verifies the query string or the request target against the system clock.
+    im_callback verify(std::string_view query_or_url) const {
+        return run(query_or_url, false, 0);
+    }
+    /// Verifies at `now`, Unix seconds.
+    im_callback verify_at(std::string_view query_or_url, std::uint64_t now) const {
+        return run(query_or_url, true, now);
+    }
+    /// The C handle, borrowed.
+    const usersig_im_callback_verifier* get() const noexcept { return handle_; }
+
+private:
+    im_callback run(std::string_view q, bool at, std::uint64_t now) const {
+        std::string text(USERSIG_IM_CALLBACK_TEXT_CAP, '\0');
+        usersig_im_callback c{};
+        std::size_t len = 0;
+        auto call = [&] {
+            return at ? usersig_im_callback_verify_at(handle_, q.data(), q.size(), now, &c,
+                                                      text.data(), text.size(), &len)
+                      : usersig_im_callback_verify(handle_, q.data(), q.size(), &c, text.data(),
+                                                   text.size(), &len);
+        };
+        int rc = call();
+        if (rc == USERSIG_ERR_BUFFER_TOO_SMALL) {
+            text.assign(len + 1, '\0');
+            rc = call();
+        }
+        detail::check_callback(rc);
+        im_callback out;
+        out.request_time = c.request_time;
+        if (c.has_sdkappid) out.sdkappid = c.sdkappid;
+        out.command = detail::opt_text(c.command, c.command_len);
+        out.client_ip = detail::opt_text(c.client_ip, c.client_ip_len);
+        out.platform = detail::opt_text(c.platform, c.platform_len);
+        return out;
+    }
+    usersig_im_callback_verifier* handle_ = nullptr;
+};
+
+/// A TRTC event that verified. event_info views the body passed to verify(): keep the body
+/// alive while it is used.
+struct trtc_event {
+    std::uint64_t event_group_id = 0;       ///< EventGroupId: 1 room, 2 media, ...
+    std::uint64_t event_type = 0;           ///< EventType: 101 create room, 103 enter room, ...
+    std::uint64_t callback_ts = 0;          ///< CallbackTs, Unix milliseconds
+    std::string_view event_info;            ///< EventInfo, the raw JSON object
+    std::optional<std::uint64_t> sdkappid;  ///< the SdkAppId header
+};
+
+/// Verifies TRTC event callbacks for one app's callback key (wiped on destruction).
+/// Move-only; const methods may be called from many threads at once.
+class trtc_callback_verifier {
+public:
+    /// `sdkappid` 0: no SDKAppID check. Throws callback_error (empty or too long key).
+    explicit trtc_callback_verifier(std::string_view key, std::uint64_t sdkappid = 0) {
+        detail::check_callback(
+            usersig_trtc_callback_verifier_new(key.data(), key.size(), sdkappid, &handle_));
+    }
+    ~trtc_callback_verifier() { usersig_trtc_callback_verifier_free(handle_); }
+    trtc_callback_verifier(trtc_callback_verifier&& other) noexcept
+        : handle_(std::exchange(other.handle_, nullptr)) {}
+    trtc_callback_verifier& operator=(trtc_callback_verifier&& other) noexcept {
+        if (this != &other) {
+            usersig_trtc_callback_verifier_free(handle_);
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    trtc_callback_verifier(const trtc_callback_verifier&) = delete;
+    trtc_callback_verifier& operator=(const trtc_callback_verifier&) = delete;
+
+    /// Verifies the raw `body` against the Sign header (empty: absent) and, when given, the
+    /// SdkAppId header (empty: absent).
+    trtc_event verify(std::string_view sign, std::string_view body,
+                      std::string_view sdkappid_header = {}) const {
+        usersig_trtc_event e{};
+        detail::check_callback(usersig_trtc_callback_verify(
+            handle_, sign.data(), sign.size(), sdkappid_header.data(), sdkappid_header.size(),
+            reinterpret_cast<const std::uint8_t*>(body.data()), body.size(), &e));
+        trtc_event out;
+        out.event_group_id = e.event_group_id;
+        out.event_type = e.event_type;
+        out.callback_ts = e.callback_ts;
+        out.event_info = std::string_view(e.event_info, e.event_info_len);
+        if (e.has_sdkappid) out.sdkappid = e.sdkappid;
+        return out;
+    }
+    /// The C handle, borrowed.
+    const usersig_trtc_callback_verifier* get() const noexcept { return handle_; }
+
+private:
+    usersig_trtc_callback_verifier* handle_ = nullptr;
+};
+
+/// The Sign Tencent sends for an IM callback at `request_time` (for testing a handler).
+inline std::string im_callback_sign(std::string_view token, std::uint64_t request_time) {
+    return detail::text(USERSIG_IM_CALLBACK_SIGN_LEN, [&](char* out, std::size_t cap,
+                                                          std::size_t* len) {
+        return usersig_im_callback_sign(token.data(), token.size(), request_time, out, cap, len);
+    });
+}
+
+/// The Sign header Tencent sends for a TRTC `body` under `key` (for testing a handler).
+inline std::string trtc_callback_sign(std::string_view key, std::string_view body) {
+    return detail::text(USERSIG_TRTC_CALLBACK_SIGN_LEN, [&](char* out, std::size_t cap,
+                                                            std::size_t* len) {
+        return usersig_trtc_callback_sign(key.data(), key.size(),
+                                          reinterpret_cast<const std::uint8_t*>(body.data()),
+                                          body.size(), out, cap, len);
+    });
+}
+
+}  // namespace usersig
+
 #endif  // USERSIG_HPP

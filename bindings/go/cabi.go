@@ -101,6 +101,8 @@ const (
 	codeNotYetValid        = int(C.USERSIG_ERR_NOT_YET_VALID)
 	codeExpired            = int(C.USERSIG_ERR_EXPIRED)
 	codeUserbufMismatch    = int(C.USERSIG_ERR_USERBUF_MISMATCH)
+	codeMissingSignature   = int(C.USERSIG_ERR_MISSING_SIGNATURE)
+	codeStale              = int(C.USERSIG_ERR_STALE)
 	codeEmptyKey           = int(C.USERSIG_ERR_EMPTY_KEY)
 	codeEmptyIdentifier    = int(C.USERSIG_ERR_EMPTY_IDENTIFIER)
 	codeIdentifierNul      = int(C.USERSIG_ERR_IDENTIFIER_CONTAINS_NUL)

@@ -76,7 +76,7 @@ static void test_version_and_codes(void) {
         {USERSIG_ERR_EMPTY_USERSIG, "empty_usersig"},
         {USERSIG_ERR_PANIC, "panic"},
     };
-    static const int unknown[] = {-1, 9, 19, 27, 49, 59, 61, 1000, -2147483647 - 1};
+    static const int unknown[] = {-1, 11, 19, 27, 49, 59, 61, 1000, -2147483647 - 1};
     size_t i;
     char expected_version[32];
 
