@@ -5,7 +5,8 @@
 # "$USERSIG/bindings/node", whose install script builds the addon with cargo), runs
 # `node --test test/*.test.js` (round trips, every error kind, the official vectors, npm
 # tls-sig-api-v2@1.0.2 from tests/interop/node_modules, tests/interop/spec_checker.py, the type
-# declarations, a speed run), then README.md's examples as written from the scratch folder, and
+# declarations, a speed run), then the examples of README.md and of the repository's README
+# ("Use from Node.js") as written, from the scratch folder, and
 # bench.js (ns per genUserSig, ours and npm's, and the ratio).
 # The last line is "N passed, M failed"; the exit status is 0 only when M is 0.
 set -uo pipefail
@@ -74,7 +75,17 @@ JS
   grep -q "^alice's token expires at [0-9]*$" <<<"$out" &&
     grep -qx 'room lobby grants 10' <<<"$out" &&
     grep -qx 'bob: identifier_mismatch' <<<"$out" &&
-    node compat.js
+    node compat.js || return 1
+  # The repository README's "Use from Node.js" example, with the command line it gives.
+  awk '/^## Use from Node.js$/ { marked = 1; next }
+       marked && /^```js$/ { inside = 1; next }
+       inside && /^```$/ { exit }
+       inside' "$ROOT/README.md" >app.js
+  grep -qF -- "$cmd" "$ROOT/README.md" || { echo "not in README.md: $cmd"; return 1; }
+  grep -qF -- 'npm install "$USERSIG/bindings/node"' "$ROOT/README.md" || return 1
+  out=$(eval "$cmd") || return 1
+  echo "$out"
+  grep -q "^expires at [0-9]*$" <<<"$out" && grep -qx 'true identifier_mismatch 4' <<<"$out"
 )
 run readme-examples readme_examples
 
