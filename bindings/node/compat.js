@@ -30,8 +30,11 @@ function num(name, value, max) {
   if (value === undefined || value === null) {
     throw new TypeError(`${name} is required (the SDK would have minted a token no server accepts)`);
   }
-  const n = typeof value === 'bigint' ? value : Number(value);
-  if (typeof n === 'number' && Number.isNaN(n)) {
+  if (typeof value !== 'number' && typeof value !== 'bigint' && typeof value !== 'string') {
+    throw new TypeError(`${name} must be a number or a numeric string, not ${typeof value}`);
+  }
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n === 'number' && (Number.isNaN(n) || (typeof value === 'string' && value.trim() === ''))) {
     throw new InvalidArgumentError(`${name} must be an integer, not ${JSON.stringify(String(value))}`);
   }
   return uint(name, n, max);
