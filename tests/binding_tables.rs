@@ -596,6 +596,7 @@ fn documents_quote_codes_as_the_table_has_them() {
         "bindings/c/README-section.md",
         "bindings/go/README-section.md",
         "bindings/python/README-section.md",
+        "bindings/node/README.md",
     ];
     for path in documents {
         let doc = Source::read(path);
