@@ -3,15 +3,17 @@
 #
 #   fuzz/smoke.sh                 # every target, 20 s each
 #   SMOKE_SECONDS=60 fuzz/smoke.sh verify differential
+#   fuzz/smoke.sh --install-only  # only install cargo-fuzz
 #
 # Works on a fresh machine with the repository's stable toolchain: cargo-fuzz (pinned) is
-# installed when missing, and RUSTC_BOOTSTRAP=1 lets stable rustc take the -Z flags it passes.
+# installed when missing into target/tools/bin of the repository ($CARGO_FUZZ_ROOT), never
+# into ~/.cargo/bin; RUSTC_BOOTSTRAP=1 lets stable rustc take the -Z flags it passes.
 # New corpus entries go to fuzz/scratch/ (git-ignored); the committed seeds are read-only.
 set -euo pipefail
 
 CARGO_FUZZ_VERSION=0.13.2
 SECONDS_PER_TARGET=${SMOKE_SECONDS:-20}
-ALL_TARGETS=(verify inspect private_map_key outer differential forgery)
+ALL_TARGETS=(verify inspect private_map_key outer differential forgery callback)
 
 if ! [[ $SECONDS_PER_TARGET =~ ^[0-9]+$ ]] || ((SECONDS_PER_TARGET < 1 || SECONDS_PER_TARGET > 60)); then
     echo "smoke.sh: SMOKE_SECONDS must be 1..60 (a longer run: see SECURITY.md)" >&2
@@ -19,10 +21,16 @@ if ! [[ $SECONDS_PER_TARGET =~ ^[0-9]+$ ]] || ((SECONDS_PER_TARGET < 1 || SECOND
 fi
 cd "$(dirname "$0")"
 export RUSTC_BOOTSTRAP=1
+TOOLS=${CARGO_FUZZ_ROOT:-$(cd .. && pwd)/target/tools}
+export PATH="$TOOLS/bin:$PATH"
 
 if [[ "$(cargo fuzz --version 2>/dev/null || true)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]]; then
-    echo "smoke.sh: installing cargo-fuzz $CARGO_FUZZ_VERSION" >&2
-    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+    echo "smoke.sh: installing cargo-fuzz $CARGO_FUZZ_VERSION into $TOOLS" >&2
+    cargo install --root "$TOOLS" cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+fi
+if [[ "${1:-}" == --install-only ]]; then
+    cargo fuzz --version
+    exit 0
 fi
 
 targets=("$@")

@@ -1,11 +1,18 @@
 //! Errors: what went wrong, in a form a program can branch on and a person can act on.
 //!
-//! Every verification failure has a stable machine-readable [`ErrorKind`] (shared by the Rust
-//! API, the C result codes and the CLI's JSON) and, where Tencent's servers report the same
-//! condition, the server error code it mirrors (FORMAT.md §8).
+//! Every failure has a stable machine-readable kind, shared by the Rust API, the C result codes
+//! and the CLI's JSON: [`ErrorKind`] for verification ([`VerifyError`]), [`SignErrorKind`] for
+//! minting ([`SignError`]) and [`KeyErrorKind`] for an unusable key ([`KeyError`]). Where
+//! Tencent's servers report the same condition, a verification failure also names the server
+//! error code it mirrors (FORMAT.md §8).
+//!
+//! The kind names are not spelled here: they are the `kind` column of the one table of result
+//! codes, [`crate::ffi::RESULT_CODES`], from which the C ABI and every language binding also
+//! take them.
 
 use std::fmt;
 
+use crate::rest::RestCode;
 use crate::time_fmt::{ago, rfc3339};
 
 /// The stable kind of a verification failure.
@@ -51,22 +58,14 @@ impl ErrorKind {
         ErrorKind::UserbufMismatch,
     ];
 
-    /// The stable snake_case name, e.g. `"bad_signature"`.
+    /// The stable snake_case name, e.g. `"bad_signature"`: the kind the C ABI gives this
+    /// kind's result code (`USERSIG_ERR_BAD_SIGNATURE`, [`crate::ffi::RESULT_CODES`]).
     ///
     /// ```
     /// assert_eq!(usersig::ErrorKind::SdkAppIdMismatch.as_str(), "sdkappid_mismatch");
     /// ```
     pub const fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::Malformed => "malformed",
-            ErrorKind::UnsupportedVersion => "unsupported_version",
-            ErrorKind::SdkAppIdMismatch => "sdkappid_mismatch",
-            ErrorKind::IdentifierMismatch => "identifier_mismatch",
-            ErrorKind::BadSignature => "bad_signature",
-            ErrorKind::NotYetValid => "not_yet_valid",
-            ErrorKind::Expired => "expired",
-            ErrorKind::UserbufMismatch => "userbuf_mismatch",
-        }
+        crate::ffi::kind_name(self.result_code())
     }
 
     /// Parses a name produced by [`ErrorKind::as_str`].
@@ -88,14 +87,17 @@ impl ErrorKind {
     /// assert_eq!(ErrorKind::NotYetValid.server_code(), None);
     /// ```
     pub const fn server_code(self) -> Option<u32> {
-        match self {
-            ErrorKind::Malformed | ErrorKind::UnsupportedVersion => Some(70003),
-            ErrorKind::SdkAppIdMismatch => Some(70014),
-            ErrorKind::IdentifierMismatch => Some(70013),
-            ErrorKind::BadSignature => Some(70009),
-            ErrorKind::Expired => Some(70001),
-            ErrorKind::NotYetValid | ErrorKind::UserbufMismatch => None,
-        }
+        // The numbers are the REST code table's (`rest::CODES`), named by their variants.
+        let code = match self {
+            ErrorKind::Malformed | ErrorKind::UnsupportedVersion => RestCode::UserSigInvalid,
+            ErrorKind::SdkAppIdMismatch => RestCode::SdkAppIdMismatch,
+            ErrorKind::IdentifierMismatch => RestCode::IdentifierMismatch,
+            ErrorKind::BadSignature => RestCode::UserSigBadSignature,
+            ErrorKind::Expired => RestCode::UserSigExpired,
+            ErrorKind::NotYetValid | ErrorKind::UserbufMismatch => return None,
+        };
+        // Every code of the table fits in u32 (checked at compile time in rest/codes.rs).
+        Some(code.code() as u32)
     }
 }
 
@@ -353,9 +355,11 @@ impl std::error::Error for VerifyError {}
 /// Why a token could not be minted (FORMAT.md §7). Nothing is minted that could not verify.
 ///
 /// ```
-/// use usersig::{SignError, Signer, DEMO_KEY};
+/// use usersig::{SignError, SignErrorKind, Signer, DEMO_KEY};
 /// let signer = Signer::new(1400000000, DEMO_KEY)?;
-/// assert_eq!(signer.user_sig("", 86400), Err(SignError::EmptyIdentifier));
+/// let err = signer.user_sig("", 86400).unwrap_err();
+/// assert_eq!(err, SignError::EmptyIdentifier);
+/// assert_eq!(err.kind(), SignErrorKind::EmptyIdentifier);
 /// # Ok::<(), SignError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -394,10 +398,44 @@ pub enum SignError {
     ClockBeforeEpoch,
 }
 
+impl SignError {
+    /// The stable kind of this error, for a program to branch on.
+    ///
+    /// ```
+    /// use usersig::{Mint, SignErrorKind, Signer, DEMO_KEY};
+    /// let signer = Signer::new(1400000000, DEMO_KEY)?;
+    /// let err = signer.mint(&Mint::new("alice").time(u64::MAX)).unwrap_err();
+    /// assert_eq!(err.kind(), SignErrorKind::ExpiryOutOfRange);
+    /// assert_eq!(err.kind().as_str(), "expiry_out_of_range");
+    /// # Ok::<(), usersig::SignError>(())
+    /// ```
+    pub fn kind(&self) -> SignErrorKind {
+        match self {
+            SignError::EmptyKey => SignErrorKind::EmptyKey,
+            SignError::EmptyIdentifier => SignErrorKind::EmptyIdentifier,
+            SignError::IdentifierContainsNul => SignErrorKind::IdentifierContainsNul,
+            SignError::TooLong { .. } => SignErrorKind::TooLong,
+            SignError::ExpiryOutOfRange { .. } => SignErrorKind::ExpiryOutOfRange,
+            SignError::SdkAppIdOutOfRange { .. } => SignErrorKind::SdkAppIdOutOfRange,
+            SignError::ClockBeforeEpoch => SignErrorKind::ClockBeforeEpoch,
+        }
+    }
+}
+
+impl From<KeyError> for SignError {
+    /// A key no signer can use is a reason no token can be minted: `?` in a minting function
+    /// passes a [`KeyError`] on as the [`SignError`] of the same kind.
+    fn from(err: KeyError) -> SignError {
+        match err {
+            KeyError::EmptyKey => SignError::EmptyKey,
+        }
+    }
+}
+
 impl fmt::Display for SignError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SignError::EmptyKey => f.write_str("the key is empty"),
+            SignError::EmptyKey => fmt::Display::fmt(&KeyError::EmptyKey, f),
             SignError::EmptyIdentifier => f.write_str("the identifier is empty"),
             SignError::IdentifierContainsNul => f.write_str("the identifier contains a NUL byte"),
             SignError::TooLong { what, len, max } => write!(
@@ -418,3 +456,164 @@ impl fmt::Display for SignError {
 }
 
 impl std::error::Error for SignError {}
+
+/// The stable kind of a minting failure ([`SignError::kind`]).
+///
+/// The names returned by [`SignErrorKind::as_str`] are a public contract, the same as the C
+/// ABI's kinds for these result codes (`usersig_error_kind`).
+///
+/// ```
+/// use usersig::SignErrorKind;
+/// assert_eq!(SignErrorKind::TooLong.as_str(), "too_long");
+/// assert_eq!(SignErrorKind::from_name("too_long"), Some(SignErrorKind::TooLong));
+/// assert_eq!(SignErrorKind::ALL.len(), 7);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignErrorKind {
+    /// [`SignError::EmptyKey`].
+    EmptyKey,
+    /// [`SignError::EmptyIdentifier`].
+    EmptyIdentifier,
+    /// [`SignError::IdentifierContainsNul`].
+    IdentifierContainsNul,
+    /// [`SignError::TooLong`].
+    TooLong,
+    /// [`SignError::ExpiryOutOfRange`].
+    ExpiryOutOfRange,
+    /// [`SignError::SdkAppIdOutOfRange`].
+    SdkAppIdOutOfRange,
+    /// [`SignError::ClockBeforeEpoch`].
+    ClockBeforeEpoch,
+}
+
+impl SignErrorKind {
+    /// Every kind, in the order of their result codes.
+    pub const ALL: [SignErrorKind; 7] = [
+        SignErrorKind::EmptyKey,
+        SignErrorKind::EmptyIdentifier,
+        SignErrorKind::IdentifierContainsNul,
+        SignErrorKind::TooLong,
+        SignErrorKind::ExpiryOutOfRange,
+        SignErrorKind::SdkAppIdOutOfRange,
+        SignErrorKind::ClockBeforeEpoch,
+    ];
+
+    /// The stable snake_case name, e.g. `"identifier_contains_nul"`: the kind the C ABI gives
+    /// this kind's result code ([`crate::ffi::RESULT_CODES`]).
+    ///
+    /// ```
+    /// use usersig::SignErrorKind;
+    /// assert_eq!(SignErrorKind::IdentifierContainsNul.as_str(), "identifier_contains_nul");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        crate::ffi::kind_name(self.result_code())
+    }
+
+    /// Parses a name produced by [`SignErrorKind::as_str`].
+    ///
+    /// ```
+    /// use usersig::SignErrorKind;
+    /// assert_eq!(SignErrorKind::from_name("empty_key"), Some(SignErrorKind::EmptyKey));
+    /// assert_eq!(SignErrorKind::from_name("expired"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<SignErrorKind> {
+        SignErrorKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+impl fmt::Display for SignErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a key cannot be used: the error of [`Verifier::new`](crate::Verifier::new).
+///
+/// ```
+/// use usersig::{KeyError, KeyErrorKind, Verifier};
+/// let err = Verifier::new(1400000000, "").unwrap_err();
+/// assert_eq!(err, KeyError::EmptyKey);
+/// assert_eq!(err.kind(), KeyErrorKind::EmptyKey);
+/// assert_eq!(err.kind().as_str(), "empty_key");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The key is empty.
+    EmptyKey,
+}
+
+impl KeyError {
+    /// The stable kind of this error, for a program to branch on.
+    ///
+    /// ```
+    /// use usersig::{KeyErrorKind, Verifier};
+    /// assert_eq!(Verifier::new(1, b"").unwrap_err().kind(), KeyErrorKind::EmptyKey);
+    /// ```
+    pub fn kind(&self) -> KeyErrorKind {
+        match self {
+            KeyError::EmptyKey => KeyErrorKind::EmptyKey,
+        }
+    }
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyError::EmptyKey => f.write_str("the key is empty"),
+        }
+    }
+}
+
+impl std::error::Error for KeyError {}
+
+/// The stable kind of an unusable key ([`KeyError::kind`]).
+///
+/// The names returned by [`KeyErrorKind::as_str`] are a public contract, the same as the C
+/// ABI's kinds for these result codes (`usersig_error_kind`); an empty key has the same kind,
+/// `"empty_key"`, whether a signer or a verifier refused it.
+///
+/// ```
+/// use usersig::{KeyErrorKind, SignErrorKind};
+/// assert_eq!(KeyErrorKind::EmptyKey.as_str(), "empty_key");
+/// assert_eq!(KeyErrorKind::EmptyKey.as_str(), SignErrorKind::EmptyKey.as_str());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyErrorKind {
+    /// [`KeyError::EmptyKey`].
+    EmptyKey,
+}
+
+impl KeyErrorKind {
+    /// Every kind.
+    pub const ALL: [KeyErrorKind; 1] = [KeyErrorKind::EmptyKey];
+
+    /// The stable snake_case name, `"empty_key"`: the kind the C ABI gives this kind's result
+    /// code ([`crate::ffi::RESULT_CODES`]).
+    ///
+    /// ```
+    /// assert_eq!(usersig::KeyErrorKind::EmptyKey.as_str(), "empty_key");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        crate::ffi::kind_name(self.result_code())
+    }
+
+    /// Parses a name produced by [`KeyErrorKind::as_str`].
+    ///
+    /// ```
+    /// use usersig::KeyErrorKind;
+    /// assert_eq!(KeyErrorKind::from_name("empty_key"), Some(KeyErrorKind::EmptyKey));
+    /// assert_eq!(KeyErrorKind::from_name("too_long"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<KeyErrorKind> {
+        KeyErrorKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+impl fmt::Display for KeyErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -9,7 +9,7 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use crate::error::SignError;
+use crate::error::KeyError;
 
 /// The HMAC-SHA256 state keyed with the app key. The key itself is not kept: the keyed state
 /// (the inner and outer SHA-256 states) is all we need. That state is as sensitive as the key,
@@ -40,14 +40,14 @@ pub(crate) struct Content<'a> {
 
 impl KeyedMac {
     /// The state for `key`, used as its raw bytes, never hex-decoded (FORMAT.md §1).
-    pub(crate) fn new(key: &[u8]) -> Result<Self, SignError> {
+    pub(crate) fn new(key: &[u8]) -> Result<Self, KeyError> {
         if key.is_empty() {
-            return Err(SignError::EmptyKey);
+            return Err(KeyError::EmptyKey);
         }
         // HMAC accepts keys of any length, so this cannot fail; map it all the same.
         Hmac::<Sha256>::new_from_slice(key)
             .map(|keyed| KeyedMac { keyed })
-            .map_err(|_| SignError::EmptyKey)
+            .map_err(|_| KeyError::EmptyKey)
     }
 
     /// The 32-byte tag over the FORMAT.md §2 content lines of `c`; nothing is allocated.
@@ -117,7 +117,7 @@ mod tests {
 
     #[test]
     fn an_empty_key_is_refused() {
-        assert!(matches!(KeyedMac::new(b""), Err(SignError::EmptyKey)));
+        assert!(matches!(KeyedMac::new(b""), Err(KeyError::EmptyKey)));
     }
 
     proptest! {

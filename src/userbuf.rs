@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::ops::{BitOr, BitOrAssign};
+use std::str::FromStr;
 
 /// A set of the eight TRTC room privileges (FORMAT.md §6). Combine with `|`.
 ///
@@ -38,16 +39,56 @@ impl Privileges {
     /// All eight privileges (255).
     pub const ALL: Privileges = Privileges(255);
 
-    const NAMES: [(&'static str, u32); 8] = [
-        ("create_room", 1),
-        ("enter_room", 2),
-        ("send_audio", 4),
-        ("recv_audio", 8),
-        ("send_video", 16),
-        ("recv_video", 32),
-        ("send_sub_stream", 64),
-        ("recv_sub_stream", 128),
+    /// The eight privileges by name, in bit order: the one list of privilege names. The CLI's
+    /// `--privileges`, [`Privileges::names`], [`Privileges::from_name`] and the [`FromStr`]
+    /// impl read it, and `tests/privilege_names.rs` holds the Go, Python and C bindings to it.
+    ///
+    /// ```
+    /// use usersig::Privileges;
+    /// assert_eq!(Privileges::NAMED.len(), 8);
+    /// assert_eq!(Privileges::NAMED[1], ("enter_room", Privileges::ENTER_ROOM));
+    /// let all = Privileges::NAMED.iter().fold(Privileges::NONE, |acc, &(_, p)| acc | p);
+    /// assert_eq!(all, Privileges::ALL);
+    /// ```
+    pub const NAMED: &'static [(&'static str, Privileges)] = &[
+        ("create_room", Privileges::CREATE_ROOM),
+        ("enter_room", Privileges::ENTER_ROOM),
+        ("send_audio", Privileges::SEND_AUDIO),
+        ("recv_audio", Privileges::RECV_AUDIO),
+        ("send_video", Privileges::SEND_VIDEO),
+        ("recv_video", Privileges::RECV_VIDEO),
+        ("send_sub_stream", Privileges::SEND_SUB_STREAM),
+        ("recv_sub_stream", Privileges::RECV_SUB_STREAM),
     ];
+
+    /// The name that stands for [`Privileges::ALL`] where a list of names is accepted; not in
+    /// [`Privileges::NAMED`], which names single bits.
+    ///
+    /// ```
+    /// use usersig::Privileges;
+    /// assert_eq!(Privileges::from_name(Privileges::ALL_NAME), Some(Privileges::ALL));
+    /// ```
+    pub const ALL_NAME: &'static str = "all";
+
+    /// The privilege called `name` in [`Privileges::NAMED`], or [`Privileges::ALL`] for
+    /// `"all"`; `None` for anything else. Names are exact: lower case, no spaces.
+    ///
+    /// ```
+    /// use usersig::Privileges;
+    /// assert_eq!(Privileges::from_name("recv_audio"), Some(Privileges::RECV_AUDIO));
+    /// assert_eq!(Privileges::from_name("all"), Some(Privileges::ALL));
+    /// assert_eq!(Privileges::from_name("Recv_Audio"), None);
+    /// assert_eq!(Privileges::from_name("send_sub"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Privileges> {
+        if name == Self::ALL_NAME {
+            return Some(Privileges::ALL);
+        }
+        Self::NAMED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, p)| p)
+    }
 
     /// The set with these bits, or `None` if a bit outside the eight defined ones is set.
     ///
@@ -79,10 +120,10 @@ impl Privileges {
     /// assert_eq!(p.names(), vec!["enter_room", "recv_audio"]);
     /// ```
     pub fn names(self) -> Vec<&'static str> {
-        Self::NAMES
+        Self::NAMED
             .iter()
-            .filter(|(_, bit)| self.0 & bit != 0)
-            .map(|(name, _)| *name)
+            .filter(|(_, p)| self.0 & p.0 != 0)
+            .map(|&(name, _)| name)
             .collect()
     }
 }
@@ -105,6 +146,63 @@ impl fmt::Debug for Privileges {
         write!(f, "Privileges({} = {:?})", self.0, self.names())
     }
 }
+
+/// Parses the form the CLI's `--privileges` takes: a number 0-255, or names from
+/// [`Privileges::NAMED`] (and `all`) joined by commas, each trimmed of spaces.
+///
+/// ```
+/// use usersig::{ParsePrivilegesError, Privileges};
+/// let viewer: Privileges = "enter_room, recv_audio,recv_video".parse().unwrap();
+/// assert_eq!(viewer.bits(), 42);
+/// assert_eq!("42".parse::<Privileges>(), Ok(viewer));
+/// assert_eq!("all".parse::<Privileges>(), Ok(Privileges::ALL));
+/// assert_eq!("256".parse::<Privileges>(), Err(ParsePrivilegesError::OutOfRange(256)));
+/// let err = "enter_room,fly".parse::<Privileges>().unwrap_err();
+/// assert_eq!(err.to_string(), r#"unknown privilege "fly""#);
+/// ```
+impl FromStr for Privileges {
+    type Err = ParsePrivilegesError;
+
+    fn from_str(s: &str) -> Result<Privileges, ParsePrivilegesError> {
+        if let Ok(n) = s.parse::<u32>() {
+            return Privileges::from_bits(n).ok_or(ParsePrivilegesError::OutOfRange(n));
+        }
+        let mut p = Privileges::NONE;
+        for name in s.split(',').map(str::trim) {
+            p |= Privileges::from_name(name)
+                .ok_or_else(|| ParsePrivilegesError::UnknownName(name.to_owned()))?;
+        }
+        Ok(p)
+    }
+}
+
+/// Why text is not a set of privileges ([`Privileges`]'s [`FromStr`]).
+///
+/// ```
+/// use usersig::{ParsePrivilegesError, Privileges};
+/// let err = "send_sub".parse::<Privileges>().unwrap_err();
+/// assert_eq!(err, ParsePrivilegesError::UnknownName("send_sub".into()));
+/// assert_eq!(ParsePrivilegesError::OutOfRange(300).to_string(), "300 is not in 0-255");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParsePrivilegesError {
+    /// A number with a bit set outside the eight defined ones.
+    OutOfRange(u32),
+    /// A name that is neither in [`Privileges::NAMED`] nor `all` (as written, trimmed).
+    UnknownName(String),
+}
+
+impl fmt::Display for ParsePrivilegesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParsePrivilegesError::OutOfRange(n) => write!(f, "{n} is not in 0-255"),
+            ParsePrivilegesError::UnknownName(name) => write!(f, "unknown privilege {name:?}"),
+        }
+    }
+}
+
+impl std::error::Error for ParsePrivilegesError {}
 
 /// The room a PrivateMapKey grants, as the caller names it (FORMAT.md §6).
 ///
@@ -392,6 +490,59 @@ fn u16_len(what: &'static str, len: usize) -> Result<u16, crate::SignError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_name_table_is_one_distinct_bit_per_name() {
+        let mut seen = Privileges::NONE;
+        for (i, &(name, p)) in Privileges::NAMED.iter().enumerate() {
+            assert_eq!(p.bits(), 1 << i, "{name}");
+            assert_eq!(Privileges::from_name(name), Some(p));
+            assert_eq!(p.names(), vec![name]);
+            assert_eq!(name.parse::<Privileges>(), Ok(p));
+            seen |= p;
+        }
+        assert_eq!(seen, Privileges::ALL);
+        assert_eq!(Privileges::ALL.names().len(), Privileges::NAMED.len());
+    }
+
+    #[test]
+    fn privilege_lists_parse_as_the_cli_always_did() {
+        let ok = [
+            ("0", 0),
+            ("+5", 5),
+            ("255", 255),
+            ("all", 255),
+            ("all,enter_room", 255),
+            (" enter_room , recv_audio", 10),
+        ];
+        for (text, bits) in ok {
+            assert_eq!(
+                text.parse::<Privileges>().map(Privileges::bits),
+                Ok(bits),
+                "{text}"
+            );
+        }
+        let bad = [
+            ("256", ParsePrivilegesError::OutOfRange(256)),
+            (
+                "99999999999",
+                ParsePrivilegesError::UnknownName("99999999999".into()),
+            ),
+            ("", ParsePrivilegesError::UnknownName(String::new())),
+            (
+                "enter_room,",
+                ParsePrivilegesError::UnknownName(String::new()),
+            ),
+            (
+                "Enter_Room",
+                ParsePrivilegesError::UnknownName("Enter_Room".into()),
+            ),
+            ("-1", ParsePrivilegesError::UnknownName("-1".into())),
+        ];
+        for (text, err) in bad {
+            assert_eq!(text.parse::<Privileges>(), Err(err), "{text}");
+        }
+    }
 
     #[test]
     fn spec_example_layouts() {

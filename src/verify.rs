@@ -5,7 +5,7 @@ use std::fmt;
 
 use subtle::ConstantTimeEq;
 
-use crate::error::{Malformed, SignError, VerifyError};
+use crate::error::{KeyError, Malformed, VerifyError};
 use crate::mac::{Content, KeyedMac};
 use crate::time_fmt::unix_now;
 use crate::userbuf::{PrivateMapKey, Privileges, Room};
@@ -113,8 +113,16 @@ pub const DEFAULT_MAX_FUTURE_SKEW_SECS: u64 = 300;
 
 impl Verifier {
     /// A verifier for `sdkappid` and the app's key, with the default settings: 300 s future
-    /// skew, no expiry leeway, [`Limits::default`].
-    pub fn new(sdkappid: u64, key: impl AsRef<[u8]>) -> Result<Self, SignError> {
+    /// skew, no expiry leeway, [`Limits::default`]. The key is used as its raw bytes
+    /// (FORMAT.md §1); an empty one is a [`KeyError`].
+    ///
+    /// ```
+    /// use usersig::{KeyError, Verifier, DEMO_KEY};
+    /// let verifier = Verifier::new(1400000000, DEMO_KEY)?;
+    /// assert_eq!(Verifier::new(1400000000, "").unwrap_err(), KeyError::EmptyKey);
+    /// # Ok::<(), KeyError>(())
+    /// ```
+    pub fn new(sdkappid: u64, key: impl AsRef<[u8]>) -> Result<Self, KeyError> {
         Ok(Verifier {
             sdkappid,
             sdkappid_text: sdkappid.to_string().into(),

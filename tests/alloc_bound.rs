@@ -37,7 +37,7 @@ fn record(delta: isize) {
     });
 }
 
-// The only `unsafe` outside src/ffi.rs: issue 6 asks for a counting global allocator, and
+// The only `unsafe` outside src/ffi/: issue 6 asks for a counting global allocator, and
 // `GlobalAlloc` is an unsafe trait. SAFETY: every call is forwarded to `System` unchanged; only thread-local counters are
 // updated alongside, and they never allocate.
 unsafe impl GlobalAlloc for Counting {

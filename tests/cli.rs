@@ -145,6 +145,23 @@ fn pmk_and_userbuf_round_trip_through_the_cli() {
 }
 
 #[test]
+fn privileges_takes_and_lists_every_name_of_the_library_table() {
+    let help = stdout(&usersig(&["gen", "--help"], None, None));
+    for &(name, bit) in usersig::Privileges::NAMED {
+        assert!(help.contains(name), "{name} missing in gen --help:\n{help}");
+        let token = mint_cli(&["--room-id", "7", "--privileges", name]);
+        let out = usersig(&["inspect", "--json", &token], None, None);
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(
+            v["private_map_key"]["privileges"].as_u64(),
+            Some(u64::from(bit.bits())),
+            "{name}"
+        );
+    }
+    assert!(help.contains(usersig::Privileges::ALL_NAME));
+}
+
+#[test]
 fn the_token_can_come_from_stdin() {
     let token = mint_cli(&[]);
     let args = [

@@ -1,5 +1,11 @@
-//! `include/usersig.h` is generated from `src/ffi.rs` by the cbindgen pinned in Cargo.toml and
-//! checked in. This test regenerates it in memory and fails when the checked-in file differs.
+//! `include/usersig.h` is generated from `src/ffi/` (its `mod.rs` and the modules it declares)
+//! by the cbindgen pinned in Cargo.toml and checked in. This test regenerates it in memory and
+//! fails when the checked-in file differs.
+//!
+//! cbindgen does not expand macros, so it cannot see the result codes, which `src/ffi/codes.rs`
+//! defines from one table with a macro: this test renders their `#define`s from that table,
+//! [`usersig::ffi::RESULT_CODES`], in cbindgen's style, and hands them to cbindgen with the
+//! text it puts after the `#include`s.
 //!
 //! Regenerate with: `USERSIG_BLESS=1 cargo test --test ffi_header`
 
@@ -7,14 +13,36 @@ use std::path::Path;
 
 const BLESS: &str = "USERSIG_BLESS=1 cargo test --test ffi_header";
 
+/// The result codes' `#define`s, each with its documentation, as cbindgen writes constants:
+/// a blank line before each, none after the last (cbindgen adds its own).
+fn result_code_defines() -> String {
+    let mut out = String::new();
+    for row in usersig::ffi::RESULT_CODES {
+        out.push_str("\n\n/**\n");
+        for line in row.doc.lines() {
+            // A `///` comment's text starts with a space; an empty line has none.
+            let line = line.strip_prefix(' ').unwrap_or(line);
+            out.push_str(if line.is_empty() { " *" } else { " * " });
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.push_str(" */\n");
+        out.push_str(&format!("#define {} {}", row.name, row.code));
+    }
+    out
+}
+
 fn generated() -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
+    let mut config =
+        cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
+    let after_includes = config.after_includes.take().unwrap_or_default();
+    config.after_includes = Some(after_includes + &result_code_defines());
     let bindings = cbindgen::Builder::new()
         .with_config(config)
-        .with_src(root.join("src/ffi.rs"))
+        .with_src(root.join("src/ffi/mod.rs"))
         .generate()
-        .expect("cbindgen could not parse src/ffi.rs");
+        .expect("cbindgen could not parse src/ffi/");
     let mut out = Vec::new();
     bindings.write(&mut out);
     String::from_utf8(out).expect("the header is UTF-8")

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Union
 
 from . import _native
-from .errors import ClockBeforeEpochError, InvalidArgumentError, UserSigError, from_code
+from .errors import (
+    BufferTooSmallError, ClockBeforeEpochError, InvalidArgumentError, UserSigError, from_code,
+)
 
 #: The documented default lifetime of a token: 180 days, in seconds (FORMAT.md §7).
 DEFAULT_EXPIRE = 180 * 86400
@@ -21,7 +23,7 @@ MAX_TOKEN_LEN = 16 * 1024
 MAX_INFLATED_LEN = 64 * 1024
 
 _OK = 0
-_BUFFER_TOO_SMALL = 43
+_BUFFER_TOO_SMALL = BufferTooSmallError.code  # one table: errors.py
 _SCRATCH = 1024  # holds ordinary tokens and PrivateMapKeys; larger outputs are retried
 _U32 = (1 << 32) - 1
 _U64 = (1 << 64) - 1

@@ -25,7 +25,7 @@ from typing import Any, Dict, Optional, Union
 
 from . import _native
 from .api import Text, _text, _u32, _u64
-from .errors import from_code
+from .errors import BufferTooSmallError, from_code
 
 __all__ = [
     "Envelope", "EnvelopeError", "RestCode", "RestError", "RetryClass", "describe_rest_code",
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 _OK = 0
-_BUFFER_TOO_SMALL = 43
+_BUFFER_TOO_SMALL = BufferTooSmallError.code  # one table: errors.py
 _SCRATCH = 1024  # a region URL with a short identifier and a default token; else retried
 _I64_MIN, _I64_MAX = -(1 << 63), (1 << 63) - 1
 _DIGITS = re.compile(r"\s*-?[0-9]+\s*\Z")
