@@ -1,15 +1,31 @@
 //! The outer text of a token (FORMAT.md §4.2-4.3), and the crate's one entry point to base64:
 //! the standard alphabet of `TLS.sig` and `TLS.userbuf` (FORMAT.md §1) goes through here too.
 //!
-//! Everything is the `base64` crate. `base64-simd`, with a trick that grew its input by zero
-//! bytes to keep it in its vector loop, used to encode and decode the outer text; it saved too
-//! little of a mint or a verification to keep a second base64 library (see `wire`'s module
-//! doc for the measurement).
+//! The outer text, the one layer every mint and every verification goes through, is encoded
+//! and decoded by `base64-simd`, with the alphabet change (`*-_` for `+/=`) as a branch-free
+//! pass that vectorizes; everything else (`TLS.sig`, `TLS.userbuf`, the test reference in
+//! `crate::internals`) is the `base64` crate. Instructions per operation (callgrind,
+//! `examples/hot_loop`, SHA-256 in software), the `base64` crate alone against this:
+//!
+//! | operation (hot_loop)      | `base64` crate | `base64-simd` | saved |
+//! |---------------------------|---------------:|--------------:|------:|
+//! | verify, our stored token  |         19 727 |        14 003 |  29%  |
+//! | verify, npm SDK token     |         24 882 |        20 402 |  18%  |
+//! | mint, stored (default)    |         13 447 |        12 531 |   7%  |
+//!
+//! The decode clears the project's 25% rule on the default verification: the `base64`
+//! crate's decoder took 2 355 instructions per token and the byte-by-byte alphabet pass
+//! before it 4 666, against about 1 100 for the vectorized pass and base64-simd here (the
+//! whole table: BENCHMARKS.md, "After the wire/ move"). Encoding shares the dependency, so
+//! it costs nothing more to keep, and brings the default mint within 2% of the figure before
+//! `wire` (12 301). The zero-byte slack that once kept base64-simd's encoder in its vector
+//! loop was not restored: it is hand-written and gains under 25%. `TLS.sig` (one per
+//! verification) also goes through base64-simd: 160 instructions less per verification.
 
 use std::mem::MaybeUninit;
 
 use base64::Engine as _;
-use base64::alphabet::{self, Alphabet};
+use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use super::Limits;
@@ -23,20 +39,6 @@ const STANDARD: GeneralPurpose = base64::engine::general_purpose::STANDARD;
 const LENIENT: GeneralPurpose = GeneralPurpose::new(
     &alphabet::STANDARD,
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
-
-/// FORMAT.md §4.2's alphabet: `*` for `+`, `-` for `/`. (`Alphabet::new` checks 64 distinct
-/// printable characters; these are, which a test asserts.)
-const URL_ALPHABET: Alphabet =
-    match Alphabet::new("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-") {
-        Ok(a) => a,
-        Err(_) => alphabet::STANDARD,
-    };
-
-/// FORMAT.md §4.2 without its padding, which is `_` rather than the `=` the engine would write.
-const URL_NO_PAD: GeneralPurpose = GeneralPurpose::new(
-    &URL_ALPHABET,
-    GeneralPurposeConfig::new().with_encode_padding(false),
 );
 
 /// What the outer text looked like, for inspection (FORMAT.md §4.2-4.3).
@@ -72,43 +74,55 @@ pub(crate) fn encoded_len(len: usize) -> usize {
 
 /// Appends the outer text of `bytes` to `out`: base64 with `+/=` written as `*-_`.
 pub(crate) fn encode(bytes: &[u8], out: &mut String) {
+    let start = out.len();
+    let mut text = std::mem::take(out).into_bytes();
     // One allocation at most, for the text with its padding.
-    out.reserve(encoded_len(bytes.len()));
-    URL_NO_PAD.encode_string(bytes, out);
-    out.extend(std::iter::repeat_n('_', padding(bytes.len())));
+    text.reserve(encoded_len(bytes.len()));
+    base64_simd::STANDARD_NO_PAD.encode_append(bytes, &mut text);
+    if let Some(body) = text.get_mut(start..) {
+        body.iter_mut().for_each(to_url_alphabet);
+    }
+    text.extend(std::iter::repeat_n(b'_', padding(bytes.len())));
+    // Base64 output is ASCII, so this cannot fail; if it somehow did, `out` stays empty and
+    // the token is rejected by every verifier rather than corrupted.
+    *out = String::from_utf8(text).unwrap_or_default();
 }
 
 /// [`encode`] into the start of `out`, which may be uninitialized (the C ABI's caller
 /// buffer), writing nothing past the text. Returns the text's length; `out` must hold
 /// [`encoded_len`] bytes, else only what fits is written.
 pub(crate) fn encode_uninit(bytes: &[u8], out: &mut [MaybeUninit<u8>]) -> usize {
-    // Through a stack buffer for a usual token; the copy costs a fraction of the encoding.
-    let mut stack = [0u8; 1024];
-    let len = encoded_len(bytes.len());
-    let text: &[u8] = match stack.get_mut(..len) {
-        Some(buf) => {
-            let body = URL_NO_PAD.encode_slice(bytes, &mut *buf).unwrap_or(0);
-            if let Some(pad) = buf.get_mut(body..) {
-                pad.fill(b'_');
-            }
-            buf
+    let padded = encoded_len(bytes.len());
+    let body = bytes.len().saturating_mul(4).div_ceil(3);
+    let Some(text) = out.get_mut(..padded) else {
+        // Too short: the text through a `String`, what fits copied.
+        let mut text = String::new();
+        encode(bytes, &mut text);
+        let mut n = 0;
+        for (slot, &b) in out.iter_mut().zip(text.as_bytes()) {
+            slot.write(b);
+            n += 1;
         }
-        None => {
-            let mut text = String::new();
-            encode(bytes, &mut text);
-            return copy_into(text.as_bytes(), out);
-        }
+        return n;
     };
-    copy_into(text, out)
+    let (body_out, pad_out) = text.split_at_mut(body.min(padded));
+    // base64-simd writes exactly `body` bytes into the uninitialized buffer and lends them back.
+    let written =
+        base64_simd::STANDARD_NO_PAD.encode(bytes, base64_simd::Out::from_uninit_slice(body_out));
+    written.iter_mut().for_each(to_url_alphabet);
+    for slot in pad_out {
+        slot.write(b'_');
+    }
+    padded
 }
 
-fn copy_into(text: &[u8], out: &mut [MaybeUninit<u8>]) -> usize {
-    let mut n = 0;
-    for (slot, &b) in out.iter_mut().zip(text) {
-        slot.write(b);
-        n += 1;
-    }
-    n
+/// `+` to `*` and `/` to `-`, branch-free so that it vectorizes: each differs from its
+/// replacement in one bit, `+` (0x2b) from `*` (0x2a) in bit 0, `/` (0x2f) from `-` (0x2d)
+/// in bit 1.
+#[inline(always)]
+fn to_url_alphabet(b: &mut u8) {
+    let c = *b;
+    *b = c ^ u8::from(c == b'+') ^ (u8::from(c == b'/') << 1);
 }
 
 /// The `=` (here `_`) characters padded base64 ends with for `len` bytes.
@@ -139,9 +153,10 @@ pub(crate) fn decode_sig(text: &str) -> Option<[u8; 32]> {
     if text.len() != 44 {
         return None;
     }
-    let mut out = [0u8; 33];
-    match STANDARD.decode_slice(text.as_bytes(), &mut out) {
-        Ok(32) => out.first_chunk::<32>().copied(),
+    // Every verification decodes one: base64-simd, as the outer text (see the module doc).
+    let mut out = [0u8; 32];
+    match base64_simd::STANDARD.decode(text.as_bytes(), base64_simd::Out::from_slice(&mut out)) {
+        Ok(bytes) if bytes.len() == 32 => Some(out),
         _ => None,
     }
 }
@@ -163,10 +178,10 @@ pub(crate) fn decode_userbuf(text: &str) -> Result<Vec<u8>, Malformed> {
 const STACK_TEXT: usize = 1024;
 
 /// Undoes FORMAT.md §4.2, accepting plain base64, stripped padding and whitespace (FORMAT.md
-/// §4.3), under the token size limit of FORMAT.md §5.1. `read` gets the zlib bytes and what
-/// the text looked like, or why it does not decode. A usual token is decoded on the stack.
-/// The token is bytes (from the C ABI they need not be text): a byte outside the alphabet is
-/// malformed either way.
+/// §4.3), under the token size limit of FORMAT.md §5.1, which is checked before anything else
+/// is read. `read` gets the zlib bytes and what the text looked like, or why it does not
+/// decode. A usual token is decoded in place in one stack buffer. The token is bytes (from
+/// the C ABI they need not be text): a byte outside the alphabet is malformed either way.
 pub(crate) fn decode<R>(
     token: &[u8],
     limits: &Limits,
@@ -182,74 +197,154 @@ pub(crate) fn decode<R>(
             ),
         )));
     }
-    let mut text_stack = [0u8; STACK_TEXT];
-    let mut bytes_stack = [0u8; STACK_TEXT / 4 * 3];
-    let (mut text_heap, mut bytes_heap) = (Vec::new(), Vec::new());
-    let (text, bytes) = match (
-        text_stack.get_mut(..token.len()),
-        bytes_stack.get_mut(..token.len() / 4 * 3 + 3),
-    ) {
-        (Some(text), Some(bytes)) => (text, bytes),
-        _ => {
-            text_heap.resize(token.len(), 0);
-            bytes_heap.resize(token.len() / 4 * 3 + 3, 0);
-            (&mut text_heap[..], &mut bytes_heap[..])
+    let mut stack = [0u8; STACK_TEXT];
+    let mut heap = Vec::new();
+    let buf = match stack.get_mut(..token.len()) {
+        Some(buf) => buf,
+        None => {
+            heap.resize(token.len(), 0);
+            &mut heap[..]
         }
     };
-    let decoded = normalize(token, text).and_then(|(text, style)| {
-        let len = LENIENT
-            .decode_slice(text, &mut *bytes)
-            .map_err(|e| Malformed::new(Layer::Encoding, format!("not valid base64: {e}")))?;
-        Ok((bytes.get(..len).unwrap_or_default(), style))
-    });
-    read(decoded)
+    read(decode_in(token, buf))
 }
 
-/// The token as standard base64 in `buf` (at least the token's length), whitespace removed,
-/// with the padding checked; what the text looked like.
-fn normalize<'b>(token: &[u8], buf: &'b mut [u8]) -> Result<(&'b [u8], OuterStyle), Malformed> {
-    let mut style = OuterStyle::default();
-    let mut len = 0;
-    for (pos, &byte) in token.iter().enumerate() {
-        let mapped = match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => byte,
-            b'*' | b'-' | b'_' => {
-                style.url_chars = true;
-                match byte {
-                    b'*' => b'+',
-                    b'-' => b'/',
-                    _ => b'=',
-                }
-            }
-            b'+' | b'/' | b'=' => {
-                style.plain_chars = true;
-                byte
-            }
-            b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => {
-                style.whitespace = true;
-                continue;
-            }
-            _ => return Err(not_in_alphabet(token, pos)),
-        };
-        if let Some(slot) = buf.get_mut(len) {
-            *slot = mapped;
+/// The one decoding pass: the alphabet swapped back into `buf` (the token's length) while
+/// noting what the text looked like, whitespace dropped when there was any, the padding
+/// checked, then `base64-simd` in place. Every refusal is explained by [`explain`].
+fn decode_in<'b>(token: &[u8], buf: &'b mut [u8]) -> Result<(&'b [u8], OuterStyle), Malformed> {
+    // What the text looked like, one bit each: 1 URL characters, 2 plain ones, 4 whitespace.
+    // Whole chunks of 32 with an accumulator per lane, so that the loop vectorizes; the rest
+    // through one more chunk, padded with `A` (no flags, mapped to itself).
+    let mut lanes = [0u8; 32];
+    let mut to = buf.chunks_exact_mut(32);
+    let mut from = token.chunks_exact(32);
+    for (to, from) in (&mut to).zip(&mut from) {
+        classify_chunk(to, from, &mut lanes);
+    }
+    let (to, from) = (to.into_remainder(), from.remainder());
+    if !from.is_empty() {
+        let mut chunk = [b'A'; 32];
+        for (slot, &c) in chunk.iter_mut().zip(from) {
+            *slot = c;
         }
-        len += 1;
+        let mut mapped = [0u8; 32];
+        classify_chunk(&mut mapped, &chunk, &mut lanes);
+        for (slot, &c) in to.iter_mut().zip(&mapped) {
+            *slot = c;
+        }
     }
-    let text = buf.get(..len).unwrap_or_default();
+    let seen = lanes.iter().fold(0, |a, b| a | b);
+    let (url, plain, space) = (seen & 1 != 0, seen & 2 != 0, seen & 4 != 0);
+    let mut len = buf.len().min(token.len());
+    let mut whitespace = false;
+    if space {
+        // Line-wrapped (FORMAT.md §4.3): compact in place.
+        let mut kept = 0;
+        for i in 0..len {
+            let c = buf.get(i).copied().unwrap_or(b' ');
+            if !matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c') {
+                if let Some(slot) = buf.get_mut(kept) {
+                    *slot = c;
+                }
+                kept += 1;
+            }
+        }
+        whitespace = kept != len;
+        len = kept;
+    }
+    let text = buf.get_mut(..len).unwrap_or_default();
+    let padding = match text {
+        [.., b'=', b'='] => 2,
+        [.., b'='] => 1,
+        _ => 0,
+    };
+    let unpadded = len - padding;
+    // What the `base64` crate accepts with optional padding: none, or after 2 or 3 characters
+    // of the last quad and not past it.
+    let padding_ok = padding == 0 || (unpadded % 4 >= 2 && unpadded % 4 + padding <= 4);
+    let style = OuterStyle {
+        url_chars: url,
+        plain_chars: plain,
+        padding_stripped: padding == 0 && unpadded % 4 != 0,
+        whitespace,
+    };
+    if len == 0 || !padding_ok {
+        return Err(explain(token));
+    }
+    match text
+        .get_mut(..unpadded)
+        .map(|t| base64_simd::STANDARD_NO_PAD.decode_inplace(t))
+    {
+        Some(Ok(bytes)) => Ok((bytes, style)),
+        _ => Err(explain(token)),
+    }
+}
+
+/// [`classify`] over a chunk of 32 bytes: the mapped bytes to `to`, the flags ORed into
+/// `lanes`.
+#[inline(always)]
+fn classify_chunk(to: &mut [u8], from: &[u8], lanes: &mut [u8; 32]) {
+    for ((to, &c), lane) in to.iter_mut().zip(from).zip(lanes.iter_mut()) {
+        let (mapped, flags) = classify(c);
+        *to = mapped;
+        *lane |= flags;
+    }
+}
+
+/// A token byte as standard base64, and what it says of the text: bit 1 a URL character, 2 a
+/// plain one, 4 whitespace or a control byte. Branch-free: `*` (0x2a) to `+` (0x2b), `-` (0x2d) to `/` (0x2f),
+/// `_` (0x5f) to `=` (0x3d); anything else is left as it is, for the decoder to refuse.
+#[inline(always)]
+fn classify(c: u8) -> (u8, u8) {
+    let (star, dash, under) = (
+        u8::from(c == b'*'),
+        u8::from(c == b'-'),
+        u8::from(c == b'_'),
+    );
+    let plain = u8::from(c == b'+') | u8::from(c == b'/') | u8::from(c == b'=');
+    // Every whitespace byte is at most b' ' and every alphabet byte above it: one compare
+    // finds whitespace (or a control byte, which the decoder then refuses).
+    let space = u8::from(c <= b' ');
+    (
+        c ^ star ^ (dash << 1) ^ (under * 0x62),
+        star | dash | under | (plain << 1) | (space << 2),
+    )
+}
+
+/// Why [`decode_in`] refused `token`, in the order a reader checks: a character outside the
+/// alphabet, nothing left, misplaced padding, then a base64 text that cannot end as it does.
+#[cold]
+fn explain(token: &[u8]) -> Malformed {
+    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    if let Some(pos) = token
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b"*-_+/=".contains(&b) || is_space(&b)))
+    {
+        return not_in_alphabet(token, pos);
+    }
+    let text: Vec<u8> = token.iter().filter(|b| !is_space(b)).copied().collect();
     if text.is_empty() {
-        return Err(Malformed::new(Layer::Encoding, "token is empty"));
+        return Malformed::new(Layer::Encoding, "token is empty");
     }
-    let unpadded = text.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
-    let padding = len - unpadded;
-    if padding > 2 || text.get(..unpadded).is_some_and(|t| t.contains(&b'=')) {
-        return Err(Malformed::new(
+    let is_pad = |b: &u8| matches!(b, b'_' | b'=');
+    let unpadded = text.iter().rposition(|b| !is_pad(b)).map_or(0, |i| i + 1);
+    let padding = text.len() - unpadded;
+    let misplaced = text.get(..unpadded).is_some_and(|t| t.iter().any(is_pad));
+    if padding > 2 || misplaced {
+        return Malformed::new(
             Layer::Encoding,
             "padding (`_` or `=`) may only appear at the end, at most twice",
-        ));
+        );
     }
-    style.padding_stripped = padding == 0 && unpadded % 4 != 0;
-    Ok((text, style))
+    let why = if unpadded % 4 == 1 {
+        format!("{unpadded} characters cannot end a base64 text")
+    } else if padding > 0 && (unpadded % 4 < 2 || unpadded % 4 + padding > 4) {
+        format!("{padding} padding characters after {unpadded} characters")
+    } else {
+        "the last character has bits set past the end of the data".to_owned()
+    };
+    Malformed::new(Layer::Encoding, format!("not valid base64: {why}"))
 }
 
 /// The error for the byte at `pos`, which is outside the token alphabet: the character it
@@ -292,7 +387,9 @@ mod tests {
 
     #[test]
     fn the_url_alphabet_is_the_one_of_format_4_2() {
-        assert_eq!(URL_NO_PAD.encode([0xfb, 0xff]), "*-8");
+        let mut out = String::new();
+        encode(&[0xfb, 0xff], &mut out);
+        assert_eq!(out, "*-8_");
     }
 
     #[test]
