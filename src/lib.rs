@@ -61,7 +61,8 @@ mod verify;
 mod wire;
 
 pub use error::{
-    ErrorKind, KeyError, KeyErrorKind, Layer, Malformed, SignError, SignErrorKind, VerifyError,
+    ConfigError, ConfigErrorKind, ErrorKind, KeyError, KeyErrorKind, Layer, Malformed, SignError,
+    SignErrorKind, VerifyError,
 };
 pub use inspect::{Inspection, JsonStyle, Warning, ZlibInfo, inspect, inspect_at};
 pub use sign::{DEFAULT_EXPIRE_SECS, Mint, Signer, UserIdProblem, check_user_id};

@@ -5,7 +5,7 @@ use std::fmt;
 
 use subtle::ConstantTimeEq;
 
-use crate::error::{KeyError, Malformed, VerifyError};
+use crate::error::{ConfigError, ConfigErrorKind, KeyError, Malformed, VerifyError};
 use crate::mac::{Content, KeyedMac};
 use crate::time_fmt::unix_now;
 use crate::userbuf::{PrivateMapKey, Privileges, Room};
@@ -77,9 +77,9 @@ pub enum Expect<'a> {
 /// ```
 /// use usersig::{ErrorKind, Limits, Signer, Verifier, DEMO_KEY};
 /// let verifier = Verifier::new(1400000000, DEMO_KEY)?
-///     .max_future_skew_secs(60)
-///     .leeway_secs(5)
-///     .limits(Limits::default());
+///     .max_future_skew_secs(60)?
+///     .leeway_secs(5)?
+///     .limits(Limits::default())?;
 /// let token = Signer::new(1400000000, DEMO_KEY)?.user_sig("alice", 3600)?;
 /// assert_eq!(verifier.verify(&token, "alice")?.identifier, "alice");
 /// assert_eq!(verifier.verify(&token, "bob").unwrap_err().kind(), ErrorKind::IdentifierMismatch);
@@ -133,39 +133,86 @@ impl Verifier {
         })
     }
 
-    /// How far in the future `TLS.time` may be, in seconds (default 300).
+    /// How far in the future `TLS.time` may be, in seconds (default 300), at most
+    /// [`ConfigError::MAX_SECS`] (a year).
     ///
     /// ```
     /// # use usersig::{ErrorKind, Mint, Signer, Verifier, DEMO_KEY};
     /// let token = Signer::new(1, DEMO_KEY)?.mint(&Mint::new("a").time(1_000))?;
-    /// let strict = Verifier::new(1, DEMO_KEY)?.max_future_skew_secs(0);
+    /// let strict = Verifier::new(1, DEMO_KEY)?.max_future_skew_secs(0)?;
     /// assert_eq!(strict.verify_at(&token, "a", 999).unwrap_err().kind(), ErrorKind::NotYetValid);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn max_future_skew_secs(mut self, secs: u64) -> Self {
+    pub fn max_future_skew_secs(mut self, secs: u64) -> Result<Self, ConfigError> {
+        if secs > ConfigError::MAX_SECS {
+            return Err(ConfigError::new(
+                ConfigErrorKind::FutureSkewTooLarge,
+                secs,
+                ConfigError::MAX_SECS,
+            ));
+        }
         self.max_future_skew = secs;
-        self
+        Ok(self)
     }
 
-    /// How long after expiry a token is still accepted, in seconds (default 0).
+    /// How long after expiry a token is still accepted, in seconds (default 0), at most
+    /// [`ConfigError::MAX_SECS`] (a year): a larger leeway would accept every expired token.
     ///
     /// ```
     /// # use usersig::{Mint, Signer, Verifier, DEMO_KEY};
     /// let token = Signer::new(1, DEMO_KEY)?.mint(&Mint::new("a").time(100).expire_secs(10))?;
-    /// let lenient = Verifier::new(1, DEMO_KEY)?.leeway_secs(5);
+    /// let lenient = Verifier::new(1, DEMO_KEY)?.leeway_secs(5)?;
     /// assert!(lenient.verify_at(&token, "a", 115).is_ok());
     /// assert!(lenient.verify_at(&token, "a", 116).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn leeway_secs(mut self, secs: u64) -> Self {
+    pub fn leeway_secs(mut self, secs: u64) -> Result<Self, ConfigError> {
+        if secs > ConfigError::MAX_SECS {
+            return Err(ConfigError::new(
+                ConfigErrorKind::LeewayTooLarge,
+                secs,
+                ConfigError::MAX_SECS,
+            ));
+        }
         self.leeway = secs;
-        self
+        Ok(self)
     }
 
-    /// The size limits (default 16 KiB token, 64 KiB inflated).
-    pub fn limits(mut self, limits: Limits) -> Self {
+    /// The size limits (default 16 KiB token, 64 KiB inflated), at most
+    /// [`ConfigError::MAX_TOKEN_BYTES`] and [`ConfigError::MAX_INFLATED_BYTES`]: above them a
+    /// token could cost what the limits exist to bound (FORMAT.md §5.1).
+    ///
+    /// ```
+    /// # use usersig::{ConfigErrorKind, Limits, Verifier, DEMO_KEY};
+    /// let v = Verifier::new(1, DEMO_KEY)?;
+    /// let huge = Limits { max_token_bytes: 16 * 1024, max_inflated_bytes: usize::MAX };
+    /// assert_eq!(v.limits(huge).unwrap_err().kind(), ConfigErrorKind::InflatedLimitTooLarge);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn limits(mut self, limits: Limits) -> Result<Self, ConfigError> {
+        let too_large = |kind, value: usize, max: usize| {
+            ConfigError::new(
+                kind,
+                u64::try_from(value).unwrap_or(u64::MAX),
+                u64::try_from(max).unwrap_or(u64::MAX),
+            )
+        };
+        if limits.max_token_bytes > ConfigError::MAX_TOKEN_BYTES {
+            return Err(too_large(
+                ConfigErrorKind::TokenLimitTooLarge,
+                limits.max_token_bytes,
+                ConfigError::MAX_TOKEN_BYTES,
+            ));
+        }
+        if limits.max_inflated_bytes > ConfigError::MAX_INFLATED_BYTES {
+            return Err(too_large(
+                ConfigErrorKind::InflatedLimitTooLarge,
+                limits.max_inflated_bytes,
+                ConfigError::MAX_INFLATED_BYTES,
+            ));
+        }
         self.limits = limits;
-        self
+        Ok(self)
     }
 
     /// The SDKAppID this verifier accepts.
