@@ -55,6 +55,21 @@ def python_sdk():
     }
 
 
+def python_package():
+    """The usersig Python package (bindings/python, installed by compare.sh) and its drop-in
+    for the PyPI SDK, through the package's public API."""
+    import usersig
+    from usersig.compat import TLSSigAPIv2 as Compat
+
+    signer = usersig.Signer(SDKAPPID, KEY)
+    compat = Compat(SDKAPPID, KEY)
+    return {
+        "gen": median_ns(lambda: signer.user_sig("xiaojun", 86400)),
+        "gen_userbuf": median_ns(lambda: signer.user_sig("xiaojun", 86400, userbuf=b"abc")),
+        "gen_compat": median_ns(lambda: compat.gen_sig("xiaojun")),
+    }
+
+
 NODE = r"""
 const { Api } = require(process.argv[1]);
 const seconds = Number(process.argv[2]);
@@ -154,13 +169,18 @@ def main():
     best = lambda runs: {op: min(r[op] for r in runs) for op in runs[0]}
     results = {"usersig (Rust)": best(rust_runs), "usersig (C ABI)": best(capi_runs),
                "npm tls-sig-api-v2 1.0.2": node_sdk(),
-               "PyPI tls-sig-api-v2 1.1": python_sdk()}
+               "PyPI tls-sig-api-v2 1.1": python_sdk(),
+               "usersig (Python package)": python_package()}
     ours = results["usersig (Rust)"]
     print(f"{'implementation':<28} {'operation':<14} {'ns/op':>12} {'vs usersig':>12}")
     for impl, ops in results.items():
         for op, ns in ops.items():
             base = ours.get(op) or ours.get("gen")
             print(f"{impl:<28} {op:<14} {ns:>12.0f} {ns / base:>11.1f}x")
+    # Each language's package against the fastest official SDK of that language (target: 10x).
+    pypi, pkg = results["PyPI tls-sig-api-v2 1.1"]["gen"], results["usersig (Python package)"]
+    print(f"\nPython package vs PyPI gen_sig: Signer.user_sig {pypi / pkg['gen']:.1f}x, "
+          f"compat gen_sig {pypi / pkg['gen_compat']:.1f}x faster")
     out = ROOT / "benches/results/compare.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"machine": machine(), "seconds_per_op": SECONDS, "rounds": ROUNDS,

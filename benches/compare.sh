@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 VENV=target/test-venv
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/pip" install -q --disable-pip-version-check -r tests/interop/requirements.txt
+"$VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps \
+  --no-build-isolation bindings/python
+rm -rf bindings/python/build bindings/python/src/usersig.egg-info
 npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
 cargo build --release --quiet
 # The C ABI timer, linked statically like a C server would (README "Use from C and C++").

@@ -94,6 +94,23 @@
 #define USERSIG_ERR_USERBUF_MISMATCH 8
 
 /**
+ * Verifying a callback (`usersig_im_callback_verify*`, `usersig_trtc_callback_verify`): the
+ * request carries no `Sign` (or, IM, no `RequestTime`): callback authentication is off in
+ * the console, or the request is not from Tencent. A callback that is unreadable, wrongly
+ * signed or for another app is `USERSIG_ERR_MALFORMED`, `USERSIG_ERR_BAD_SIGNATURE` or
+ * `USERSIG_ERR_SDKAPPID_MISMATCH`, the same concepts as for tokens.
+ * Kind `"missing_signature"`.
+ */
+#define USERSIG_ERR_MISSING_SIGNATURE 9
+
+/**
+ * Verifying an IM callback: `RequestTime` is further than the verifier's window from the
+ * clock (a replay, or a clock that needs NTP).
+ * Kind `"stale"`.
+ */
+#define USERSIG_ERR_STALE 10
+
+/**
  * Minting, or creating a signer or a verifier: the key is empty.
  * Kind `"empty_key"`.
  */
@@ -210,7 +227,7 @@
 /**
  * The library's minor version.
  */
-#define USERSIG_VERSION_MINOR 1
+#define USERSIG_VERSION_MINOR 2
 
 /**
  * The library's patch version.
@@ -308,6 +325,29 @@
 #define USERSIG_PRIV_ALL 255
 
 /**
+ * Mint kind: a plain UserSig, no userbuf (the kind of a zeroed `usersig_mint_params`).
+ */
+#define USERSIG_MINT_PLAIN 0
+
+/**
+ * Mint kind: a UserSig carrying `userbuf`/`userbuf_len` as `TLS.userbuf` (an empty userbuf
+ * is still carried, FORMAT.md §7).
+ */
+#define USERSIG_MINT_USERBUF 1
+
+/**
+ * Mint kind: a TRTC PrivateMapKey (FORMAT.md §6) for numeric room `room_id`, granting
+ * `privileges`.
+ */
+#define USERSIG_MINT_ROOM 2
+
+/**
+ * Mint kind: a TRTC PrivateMapKey for string room `string_room`/`string_room_len`, granting
+ * `privileges` (an empty string room means numeric room 0, FORMAT.md §6).
+ */
+#define USERSIG_MINT_STRING_ROOM 3
+
+/**
  * Expectation: none; the token may carry any userbuf or none.
  */
 #define USERSIG_EXPECT_ANYTHING 0
@@ -328,10 +368,10 @@
 #define USERSIG_EXPECT_ROOM 3
 
 /**
- * Expectation: a PrivateMapKey for string room `room`/`room_len` granting at least
- * `privileges` (an empty string room means numeric room 0, FORMAT.md §6).
+ * Expectation: a PrivateMapKey for string room `string_room`/`string_room_len` granting at
+ * least `privileges` (an empty string room means numeric room 0, FORMAT.md §6).
  */
-#define USERSIG_EXPECT_STR_ROOM 4
+#define USERSIG_EXPECT_STRING_ROOM 4
 
 /**
  * Retry class of a REST error code (`usersig_rest_code_retry`): the code is not in FORMAT.md §8's
@@ -362,6 +402,40 @@
 #define USERSIG_RETRY_RENEW_TOKEN 3
 
 /**
+ * The default window of an IM callback verifier: a request is accepted when
+ * `|now - RequestTime| <= 60` seconds.
+ */
+#define USERSIG_IM_CALLBACK_DEFAULT_WINDOW_SECS 60
+
+/**
+ * The widest window an IM callback verifier takes; a wider one is capped to this.
+ */
+#define USERSIG_IM_CALLBACK_MAX_WINDOW_SECS 3600
+
+/**
+ * The length of an IM callback `Sign`: 64 lowercase hex digits (a buffer needs 1 more).
+ */
+#define USERSIG_IM_CALLBACK_SIGN_LEN 64
+
+/**
+ * The length of a TRTC callback `Sign`: 44 base64 characters (a buffer needs 1 more).
+ */
+#define USERSIG_TRTC_CALLBACK_SIGN_LEN 44
+
+/**
+ * A text buffer of this size holds the fields of any IM callback Tencent sends
+ * (`usersig_im_callback_verify_at`'s `text_out`); a larger request is retried as usual.
+ */
+#define USERSIG_IM_CALLBACK_TEXT_CAP 256
+
+/**
+ * Verifies IM callback requests for one app's callback token. Create with
+ * `usersig_im_callback_verifier_new`, free with `usersig_im_callback_verifier_free`.
+ * Immutable after creation: usable from any number of threads at once.
+ */
+typedef struct usersig_im_callback_verifier usersig_im_callback_verifier;
+
+/**
  * Mints tokens for one app (an SDKAppID and its key). Create with `usersig_signer_new`,
  * free with `usersig_signer_free`. Immutable after creation: one signer may be used from
  * any number of threads at once, without locking.
@@ -369,11 +443,76 @@
 typedef struct usersig_signer usersig_signer;
 
 /**
+ * Verifies TRTC event callbacks for one app's callback key. Create with
+ * `usersig_trtc_callback_verifier_new`, free with `usersig_trtc_callback_verifier_free`.
+ * Immutable after creation: usable from any number of threads at once.
+ */
+typedef struct usersig_trtc_callback_verifier usersig_trtc_callback_verifier;
+
+/**
  * Verifies tokens for one app with fixed settings. Create with `usersig_verifier_new`, free
  * with `usersig_verifier_free`. Immutable after creation: one verifier may be used from any
  * number of threads at once, without locking.
  */
 typedef struct usersig_verifier usersig_verifier;
+
+/**
+ * What to mint, for `usersig_mint` and `usersig_mint_at`. Start from a zeroed struct
+ * (`usersig_mint_params p = {0};`, a plain token), then set `kind` to one of the
+ * `USERSIG_MINT_*` values, the identifier, the lifetime, and the fields that kind names.
+ * Unlike `usersig_expect`, the fields a kind does not name must stay zero (NULL pointers,
+ * zero lengths and numbers): a userbuf or a room set under the wrong kind is
+ * `USERSIG_ERR_INVALID_ARGUMENT`, not silently left out of the token. Pointers follow the
+ * input convention (`(NULL, 0)` is empty, nothing is NUL-terminated) and are read during the
+ * call only.
+ */
+typedef struct usersig_mint_params {
+    /**
+     * One of the `USERSIG_MINT_*` values; any other is `USERSIG_ERR_INVALID_ARGUMENT`.
+     */
+    int32_t kind;
+    /**
+     * Every kind: the identifier (the user, or the PrivateMapKey's account), UTF-8, not
+     * empty, no NUL byte. Borrowed for the call.
+     */
+    const char *identifier;
+    /**
+     * The length of `identifier` in bytes.
+     */
+    size_t identifier_len;
+    /**
+     * Every kind: the lifetime in seconds, from the issue time (`USERSIG_DEFAULT_EXPIRE_SECS`
+     * is the documented default; 0 is a token that expires at once). A PrivateMapKey's
+     * absolute expiry, issue time + `expire`, must fit in 32 bits.
+     */
+    uint64_t expire;
+    /**
+     * `USERSIG_MINT_USERBUF`: the userbuf, any bytes, at most 65535. Borrowed for the call.
+     */
+    const uint8_t *userbuf;
+    /**
+     * The length of `userbuf` in bytes.
+     */
+    size_t userbuf_len;
+    /**
+     * `USERSIG_MINT_ROOM`: the numeric room.
+     */
+    uint32_t room_id;
+    /**
+     * `USERSIG_MINT_STRING_ROOM`: the string room, UTF-8, not NUL-terminated, at most 65535
+     * bytes. Borrowed for the call.
+     */
+    const char *string_room;
+    /**
+     * The length of `string_room` in bytes.
+     */
+    size_t string_room_len;
+    /**
+     * `USERSIG_MINT_ROOM`, `USERSIG_MINT_STRING_ROOM`: the privileges granted (bits of
+     * `USERSIG_PRIV_*`; above 255 is `USERSIG_ERR_INVALID_ARGUMENT`).
+     */
+    uint32_t privileges;
+} usersig_mint_params;
 
 /**
  * What the caller requires of the token's userbuf (FORMAT.md §5.8). Set `kind` to one of the
@@ -398,16 +537,16 @@ typedef struct usersig_expect {
      */
     uint32_t room_id;
     /**
-     * `USERSIG_EXPECT_STR_ROOM`: the string room, UTF-8, not NUL-terminated. Borrowed for
-     * the call.
+     * `USERSIG_EXPECT_STRING_ROOM`: the string room, UTF-8, not NUL-terminated. Borrowed
+     * for the call.
      */
-    const char *room;
+    const char *string_room;
     /**
-     * The length of `room` in bytes.
+     * The length of `string_room` in bytes.
      */
-    size_t room_len;
+    size_t string_room_len;
     /**
-     * `USERSIG_EXPECT_ROOM`, `USERSIG_EXPECT_STR_ROOM`: the privileges required (bits of
+     * `USERSIG_EXPECT_ROOM`, `USERSIG_EXPECT_STRING_ROOM`: the privileges required (bits of
      * `USERSIG_PRIV_*`; the token must grant at least these).
      */
     uint32_t privileges;
@@ -417,9 +556,20 @@ typedef struct usersig_expect {
  * What a valid token says, written by `usersig_verify` and `usersig_verify_at` on success
  * only (and, on `USERSIG_ERR_BUFFER_TOO_SMALL`, only `userbuf_len`).
  *
- * The identifier is not repeated: it equals the one the caller passed, byte for byte. The
- * `pmk_*` fields describe the userbuf read as a TRTC PrivateMapKey; they are checked against
- * the token (account, SDKAppID, expiry) only when the caller passed a room expectation.
+ * The identifier is not repeated: it equals the one the caller passed, byte for byte.
+ *
+ * The `pmk_*` fields describe whatever userbuf the token carries, read as a TRTC
+ * PrivateMapKey (FORMAT.md §6). They are authenticated only as far as the app signed them:
+ * the signature covers the userbuf, but whoever holds the app's key may have put any
+ * PrivateMapKey there. They are checked against a room (account equal to the identifier,
+ * SDKAppID, expiry, room, privileges) only when the caller passed a room expectation
+ * (`USERSIG_EXPECT_ROOM`, `USERSIG_EXPECT_STRING_ROOM`); otherwise they are only what the
+ * bytes say.
+ *
+ * The account and the string room are text inside the userbuf, given as an offset and a
+ * length into the userbuf bytes the call copied to `userbuf_out` (so no binding parses the
+ * FORMAT.md §6 layout). With a NULL `userbuf_out` the lengths still tell their sizes, but
+ * the text is not available.
  */
 typedef struct usersig_claims {
     /**
@@ -451,9 +601,10 @@ typedef struct usersig_claims {
      */
     bool has_private_map_key;
     /**
-     * The PrivateMapKey names a string room (its text is in the userbuf, FORMAT.md §6).
+     * The PrivateMapKey names a string room (version 1, FORMAT.md §6), located by
+     * `pmk_string_room_offset` and `pmk_string_room_len`.
      */
-    bool pmk_is_string_room;
+    bool pmk_has_string_room;
     /**
      * The PrivateMapKey's numeric room (0 for a string room).
      */
@@ -466,7 +617,109 @@ typedef struct usersig_claims {
      * The PrivateMapKey's absolute expiry, Unix seconds.
      */
     uint32_t pmk_expires_at;
+    /**
+     * The PrivateMapKey's account (UTF-8): its first byte's offset in the userbuf (0 when
+     * `has_private_map_key` is false).
+     */
+    size_t pmk_account_offset;
+    /**
+     * The length of the account in bytes.
+     */
+    size_t pmk_account_len;
+    /**
+     * The PrivateMapKey's string room (UTF-8; an empty one means numeric room 0): its first
+     * byte's offset in the userbuf (0 when `pmk_has_string_room` is false).
+     */
+    size_t pmk_string_room_offset;
+    /**
+     * The length of the string room in bytes (0 for a numeric room).
+     */
+    size_t pmk_string_room_len;
 } usersig_claims;
+
+/**
+ * An IM callback request that verified, written by `usersig_im_callback_verify*` on success
+ * only. Only `request_time` is signed; the other fields are as the query string carried them
+ * (claims that arrived with a fresh signature, docs/callbacks.md).
+ *
+ * The texts are copies in the caller's `text_out` buffer (percent-decoded), each
+ * NUL-terminated: the pointers point into that buffer and are valid as long as it is. An
+ * absent parameter has a NULL pointer and length 0. A decoded value may hold a NUL byte: use
+ * the lengths.
+ */
+typedef struct usersig_im_callback {
+    /**
+     * `RequestTime`, Unix seconds (signed).
+     */
+    uint64_t request_time;
+    /**
+     * The query string had `SdkAppid`.
+     */
+    bool has_sdkappid;
+    /**
+     * `SdkAppid` (0 when absent).
+     */
+    uint64_t sdkappid;
+    /**
+     * `CallbackCommand`, e.g. `C2C.CallbackBeforeSendMsg`; into `text_out`, or NULL.
+     */
+    const char *command;
+    /**
+     * The length of `command` in bytes, without the NUL.
+     */
+    size_t command_len;
+    /**
+     * `ClientIP`; into `text_out`, or NULL.
+     */
+    const char *client_ip;
+    /**
+     * The length of `client_ip` in bytes, without the NUL.
+     */
+    size_t client_ip_len;
+    /**
+     * `OptPlatform` (`RESTAPI`, `Web`, `Android`, ...); into `text_out`, or NULL.
+     */
+    const char *platform;
+    /**
+     * The length of `platform` in bytes, without the NUL.
+     */
+    size_t platform_len;
+} usersig_im_callback;
+
+/**
+ * A TRTC event that verified, written by `usersig_trtc_callback_verify` on success only.
+ */
+typedef struct usersig_trtc_event {
+    /**
+     * `EventGroupId`: 1 room events, 2 media events, ...
+     */
+    uint64_t event_group_id;
+    /**
+     * `EventType`: 101 create room, 103 enter room, 201 start video, ...
+     */
+    uint64_t event_type;
+    /**
+     * `CallbackTs`: when Tencent sent it, Unix **milliseconds**.
+     */
+    uint64_t callback_ts;
+    /**
+     * `EventInfo`, the JSON object as received: a pointer into the caller's `body` (not
+     * NUL-terminated), valid as long as `body` is.
+     */
+    const char *event_info;
+    /**
+     * The length of `event_info` in bytes.
+     */
+    size_t event_info_len;
+    /**
+     * The request had an `SdkAppId` header.
+     */
+    bool has_sdkappid;
+    /**
+     * The `SdkAppId` header (0 when absent).
+     */
+    uint64_t sdkappid;
+} usersig_trtc_event;
 
 #ifdef __cplusplus
 extern "C" {
@@ -539,160 +792,49 @@ int usersig_signer_new(uint64_t sdkappid,
 void usersig_signer_free(struct usersig_signer *signer);
 
 /**
- * Mints a plain UserSig for `identifier`, issued now (the system clock), valid for `expire`
- * seconds (`USERSIG_DEFAULT_EXPIRE_SECS` is the documented default).
- *
- * - `signer`: borrowed for the call.
- * - `identifier`, `identifier_len`: UTF-8, not NUL-terminated; read during the call only.
- * - `out`, `cap`, `len`: the token is written to `out` with a NUL, `*len` set to its length
- *   without the NUL. A buffer of `USERSIG_MAX_TOKEN_LEN + 1` bytes holds any token a
- *   verifier accepts. Too small: `USERSIG_ERR_BUFFER_TOO_SMALL`, `*len` = length needed,
- *   nothing else written.
- *
- * Returns `USERSIG_OK`, a minting error (`USERSIG_ERR_EMPTY_IDENTIFIER` ...),
- * `USERSIG_ERR_INVALID_UTF8`, `USERSIG_ERR_NULL_ARGUMENT` or `USERSIG_ERR_BUFFER_TOO_SMALL`.
+ * Mints a token as `params` describe, issued now (the system clock). See `usersig_mint_at`.
  *
  * # Safety
- * `signer` must be a live signer; `identifier` must point to `identifier_len` readable bytes
- * (or be NULL with length 0); `out` must be writable for `cap` bytes (or NULL with `cap` 0);
- * `len` must be writable. Outputs must not overlap inputs or each other.
+ * As `usersig_mint_at`.
  */
-int usersig_sign(const struct usersig_signer *signer,
-                 const char *identifier,
-                 size_t identifier_len,
-                 uint64_t expire,
+int usersig_mint(const struct usersig_signer *signer,
+                 const struct usersig_mint_params *params,
                  char *out,
                  size_t cap,
                  size_t *len);
 
 /**
- * As `usersig_sign`, issued at `time` (Unix seconds) instead of the system clock: the same
- * arguments always give the same token.
+ * Mints a token as `params` describe (a plain UserSig, one carrying a userbuf, or a TRTC
+ * PrivateMapKey), issued at `now` (Unix seconds): the same arguments always give the same
+ * token.
+ *
+ * - `signer`: borrowed for the call.
+ * - `params`: required; read during the call only (see `usersig_mint_params`).
+ * - `out`, `cap`, `len`: the token is written to `out` with a NUL, `*len` set to its length
+ *   without the NUL. A buffer of `USERSIG_MAX_TOKEN_LEN + 1` bytes holds any token a
+ *   verifier accepts. Too small: `USERSIG_ERR_BUFFER_TOO_SMALL`, `*len` = length needed,
+ *   nothing else written. On success only `out[0..=*len]` is written: the bytes past the NUL
+ *   are never touched, not even for a moment.
+ *
+ * Returns `USERSIG_OK`, a minting error (`USERSIG_ERR_EMPTY_IDENTIFIER`,
+ * `USERSIG_ERR_TOO_LONG`, and for a PrivateMapKey `USERSIG_ERR_SDKAPPID_OUT_OF_RANGE`,
+ * `USERSIG_ERR_EXPIRY_OUT_OF_RANGE` ...), `USERSIG_ERR_INVALID_UTF8`,
+ * `USERSIG_ERR_INVALID_ARGUMENT` (an unknown `kind`, a field the kind does not name set, or
+ * privilege bits above 255), `USERSIG_ERR_NULL_ARGUMENT` (NULL `signer`, `params` or `len`)
+ * or `USERSIG_ERR_BUFFER_TOO_SMALL`.
  *
  * # Safety
- * As `usersig_sign`.
+ * `signer` must be a live signer; `params` must point to a readable `usersig_mint_params`
+ * whose pointers point to as many readable bytes as their lengths say (or are NULL with
+ * length 0); `out` must be writable for `cap` bytes (or NULL with `cap` 0); `len` must be
+ * writable. Outputs must not overlap inputs or each other.
  */
-int usersig_sign_at(const struct usersig_signer *signer,
-                    const char *identifier,
-                    size_t identifier_len,
-                    uint64_t expire,
-                    uint64_t time,
+int usersig_mint_at(const struct usersig_signer *signer,
+                    const struct usersig_mint_params *params,
+                    uint64_t now,
                     char *out,
                     size_t cap,
                     size_t *len);
-
-/**
- * As `usersig_sign`, the token carrying `userbuf` as `TLS.userbuf` (an empty userbuf is
- * still carried, FORMAT.md §7).
- *
- * - `userbuf`, `userbuf_len`: any bytes, at most 65535; read during the call only.
- *
- * # Safety
- * As `usersig_sign`; `userbuf` must point to `userbuf_len` readable bytes (or be NULL with
- * length 0).
- */
-int usersig_sign_userbuf(const struct usersig_signer *signer,
-                         const char *identifier,
-                         size_t identifier_len,
-                         uint64_t expire,
-                         const uint8_t *userbuf,
-                         size_t userbuf_len,
-                         char *out,
-                         size_t cap,
-                         size_t *len);
-
-/**
- * As `usersig_sign_userbuf`, issued at `time` (Unix seconds).
- *
- * # Safety
- * As `usersig_sign_userbuf`.
- */
-int usersig_sign_userbuf_at(const struct usersig_signer *signer,
-                            const char *identifier,
-                            size_t identifier_len,
-                            uint64_t expire,
-                            uint64_t time,
-                            const uint8_t *userbuf,
-                            size_t userbuf_len,
-                            char *out,
-                            size_t cap,
-                            size_t *len);
-
-/**
- * Mints a TRTC PrivateMapKey (FORMAT.md §6) for numeric room `room_id`, granting `privileges`
- * (bits of `USERSIG_PRIV_*`), issued now. Its absolute expiry is `time + expire`, which
- * must fit in 32 bits, as must the signer's SDKAppID.
- *
- * Returns as `usersig_sign`, and `USERSIG_ERR_INVALID_ARGUMENT` for privilege bits above
- * 255, `USERSIG_ERR_SDKAPPID_OUT_OF_RANGE`, `USERSIG_ERR_EXPIRY_OUT_OF_RANGE`.
- *
- * # Safety
- * As `usersig_sign`.
- */
-int usersig_sign_pmk(const struct usersig_signer *signer,
-                     const char *identifier,
-                     size_t identifier_len,
-                     uint64_t expire,
-                     uint32_t room_id,
-                     uint32_t privileges,
-                     char *out,
-                     size_t cap,
-                     size_t *len);
-
-/**
- * As `usersig_sign_pmk`, issued at `time` (Unix seconds).
- *
- * # Safety
- * As `usersig_sign`.
- */
-int usersig_sign_pmk_at(const struct usersig_signer *signer,
-                        const char *identifier,
-                        size_t identifier_len,
-                        uint64_t expire,
-                        uint64_t time,
-                        uint32_t room_id,
-                        uint32_t privileges,
-                        char *out,
-                        size_t cap,
-                        size_t *len);
-
-/**
- * As `usersig_sign_pmk`, for the string room `room`, `room_len` (UTF-8, not NUL-terminated,
- * at most 65535 bytes; read during the call only). An empty string room means numeric
- * room 0 (FORMAT.md §6).
- *
- * # Safety
- * As `usersig_sign`; `room` must point to `room_len` readable bytes (or be NULL with length
- * 0).
- */
-int usersig_sign_pmk_str(const struct usersig_signer *signer,
-                         const char *identifier,
-                         size_t identifier_len,
-                         uint64_t expire,
-                         const char *room,
-                         size_t room_len,
-                         uint32_t privileges,
-                         char *out,
-                         size_t cap,
-                         size_t *len);
-
-/**
- * As `usersig_sign_pmk_str`, issued at `time` (Unix seconds).
- *
- * # Safety
- * As `usersig_sign_pmk_str`.
- */
-int usersig_sign_pmk_str_at(const struct usersig_signer *signer,
-                            const char *identifier,
-                            size_t identifier_len,
-                            uint64_t expire,
-                            uint64_t time,
-                            const char *room,
-                            size_t room_len,
-                            uint32_t privileges,
-                            char *out,
-                            size_t cap,
-                            size_t *len);
 
 /**
  * Creates a verifier for `sdkappid` with the app's key (raw bytes, FORMAT.md §1) and its settings.
@@ -832,12 +974,14 @@ int usersig_inspect_at(const char *token,
  * Writes the URL of one REST API request (FORMAT.md §8):
  * `<base>/v4/<service>/<command>?sdkappid=<n>&identifier=<admin>&usersig=<token>&random=<u32>&contenttype=json`.
  * POST a JSON body to it (`{}` when there is nothing to send, never an empty body) with any
- * HTTP client; the library has none. Mint the admin UserSig with `usersig_sign` for the app
+ * HTTP client; the library has none. Mint the admin UserSig with `usersig_mint` for the app
  * administrator, keep it, and mint a new one shortly before it expires: never one per request.
  *
  * - `endpoint`, `endpoint_len`: a region code (`cn`, `sgp`, `kr`, `jpn`, `ger`, `ind`, `usa`,
  *   `idn`, or a longer name such as `singapore`; any case), or a base URL
- *   `http(s)://host[:port][/prefix]` (any text containing `://`; a trailing `/` is dropped).
+ *   `https://host[:port][/prefix]` (any text containing `://`; a trailing `/` is dropped).
+ *   Plain `http://` is accepted only for a loopback host (`localhost`, `127.0.0.0/8`,
+ *   `[::1]`): the URL carries the admin UserSig, which must not cross a network in cleartext.
  *   Empty (`(NULL, 0)`) is China, `https://console.tim.qq.com`.
  * - `service`, `command`: e.g. `openim`, `sendmsg`; `[A-Za-z0-9_]` only.
  * - `sdkappid`: the app's SDKAppID, not 0.
@@ -948,6 +1092,211 @@ const char *usersig_rest_retry_class_name(int retry_class);
  * None: always safe to call.
  */
 const char *usersig_rest_retry_class_advice(int retry_class);
+
+/**
+ * Creates a verifier of IM callback requests.
+ *
+ * - `token`, `token_len`: the callback token set in the console (1 to 128 bytes), not
+ *   NUL-terminated. Read during the call only; the verifier keeps a copy, wiped by
+ *   `usersig_im_callback_verifier_free`.
+ * - `window_secs`: the accepted distance between `RequestTime` and the clock, either way
+ *   (`USERSIG_IM_CALLBACK_DEFAULT_WINDOW_SECS` = 60); capped at
+ *   `USERSIG_IM_CALLBACK_MAX_WINDOW_SECS`.
+ * - `sdkappid`: 0 for no check; otherwise a request whose `SdkAppid` names another app is
+ *   `USERSIG_ERR_SDKAPPID_MISMATCH` (one without `SdkAppid`, such as the console's check
+ *   request, still passes).
+ * - `out`: on success receives the new verifier, owned by the caller. Not written on failure.
+ *
+ * Returns `USERSIG_OK`, `USERSIG_ERR_EMPTY_KEY` (empty token), `USERSIG_ERR_INVALID_ARGUMENT`
+ * (a token longer than 128 bytes) or `USERSIG_ERR_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `token` must point to `token_len` readable bytes (or be NULL with length 0); `out` must be
+ * valid for a write of a pointer.
+ */
+int usersig_im_callback_verifier_new(const char *token,
+                                     size_t token_len,
+                                     uint64_t window_secs,
+                                     uint64_t sdkappid,
+                                     struct usersig_im_callback_verifier **out);
+
+/**
+ * Frees an IM callback verifier and wipes its token. NULL does nothing.
+ *
+ * # Safety
+ * `verifier` must be NULL or a verifier from `usersig_im_callback_verifier_new`, not used
+ * after this call by any thread, and freed only once.
+ */
+void usersig_im_callback_verifier_free(struct usersig_im_callback_verifier *verifier);
+
+/**
+ * Verifies an IM callback request against the system clock. See
+ * `usersig_im_callback_verify_at`.
+ *
+ * # Safety
+ * As `usersig_im_callback_verify_at`.
+ */
+int usersig_im_callback_verify(const struct usersig_im_callback_verifier *verifier,
+                               const char *query,
+                               size_t query_len,
+                               struct usersig_im_callback *callback,
+                               char *text_out,
+                               size_t text_cap,
+                               size_t *text_len);
+
+/**
+ * Verifies an IM callback request at `now` (Unix seconds): `Sign` must be
+ * `hex(SHA-256(token ‖ RequestTime))` (either case) and `RequestTime` within the window of
+ * `now`.
+ *
+ * - `verifier`: borrowed for the call.
+ * - `query`, `query_len`: the query string (with or without `?`) or the whole request URL
+ *   (target), as received; read during the call only. Not UTF-8: `USERSIG_ERR_MALFORMED`.
+ * - `callback`: required; written on success only (see `usersig_im_callback`).
+ * - `text_out`, `text_cap`, `text_len`: the buffer the texts of `callback` are copied into:
+ *   `CallbackCommand`, `ClientIP` and `OptPlatform` one after another, each NUL-terminated
+ *   (an absent one as the empty string), `*text_len` set to the bytes used without the last
+ *   NUL. `USERSIG_IM_CALLBACK_TEXT_CAP` bytes hold what Tencent sends. Too small:
+ *   `USERSIG_ERR_BUFFER_TOO_SMALL` (returned only for a request that verified), `*text_len` =
+ *   length needed, nothing else written.
+ *
+ * Returns `USERSIG_OK`, `USERSIG_ERR_MALFORMED`, `USERSIG_ERR_MISSING_SIGNATURE`,
+ * `USERSIG_ERR_BAD_SIGNATURE`, `USERSIG_ERR_STALE`, `USERSIG_ERR_SDKAPPID_MISMATCH` (the first
+ * failing check, in this order), `USERSIG_ERR_NULL_ARGUMENT` or `USERSIG_ERR_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `verifier` must be a live IM callback verifier; `query` must point to `query_len` readable
+ * bytes (or be NULL with length 0); `callback` must be writable; `text_out` must be writable
+ * for `text_cap` bytes (or NULL with `text_cap` 0); `text_len` must be writable. Outputs must
+ * not overlap inputs or each other.
+ */
+int usersig_im_callback_verify_at(const struct usersig_im_callback_verifier *verifier,
+                                  const char *query,
+                                  size_t query_len,
+                                  uint64_t now,
+                                  struct usersig_im_callback *callback,
+                                  char *text_out,
+                                  size_t text_cap,
+                                  size_t *text_len);
+
+/**
+ * Writes the `Sign` Tencent sends for `token` at `request_time`: 64 lowercase hex digits of
+ * SHA-256(token ‖ decimal time). For testing a handler: append
+ * `&Sign=<sign>&RequestTime=<request_time>` to the query string.
+ *
+ * - `token`, `token_len`: the callback token; read during the call only.
+ * - `out`, `cap`, `len`: the text with a NUL (`USERSIG_IM_CALLBACK_SIGN_LEN` + 1 bytes).
+ *
+ * Returns `USERSIG_OK`, `USERSIG_ERR_NULL_ARGUMENT` or `USERSIG_ERR_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `token` must point to `token_len` readable bytes (or be NULL with length 0); `out` must be
+ * writable for `cap` bytes (or NULL with `cap` 0); `len` must be writable. Outputs must not
+ * overlap inputs.
+ */
+int usersig_im_callback_sign(const char *token,
+                             size_t token_len,
+                             uint64_t request_time,
+                             char *out,
+                             size_t cap,
+                             size_t *len);
+
+/**
+ * Creates a verifier of TRTC event callbacks.
+ *
+ * - `key`, `key_len`: the callback key set in the console (1 to 128 bytes), not
+ *   NUL-terminated. Read during the call only; the verifier keeps a keyed HMAC state, wiped by
+ *   `usersig_trtc_callback_verifier_free`.
+ * - `sdkappid`: 0 for no check; otherwise a request whose `SdkAppId` header names another app
+ *   is `USERSIG_ERR_SDKAPPID_MISMATCH`.
+ * - `out`: on success receives the new verifier, owned by the caller. Not written on failure.
+ *
+ * Returns `USERSIG_OK`, `USERSIG_ERR_EMPTY_KEY`, `USERSIG_ERR_INVALID_ARGUMENT` (a key longer
+ * than 128 bytes) or `USERSIG_ERR_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `key` must point to `key_len` readable bytes (or be NULL with length 0); `out` must be
+ * valid for a write of a pointer.
+ */
+int usersig_trtc_callback_verifier_new(const char *key,
+                                       size_t key_len,
+                                       uint64_t sdkappid,
+                                       struct usersig_trtc_callback_verifier **out);
+
+/**
+ * Frees a TRTC callback verifier and wipes its keyed state. NULL does nothing.
+ *
+ * # Safety
+ * `verifier` must be NULL or a verifier from `usersig_trtc_callback_verifier_new`, not used
+ * after this call by any thread, and freed only once.
+ */
+void usersig_trtc_callback_verifier_free(struct usersig_trtc_callback_verifier *verifier);
+
+/**
+ * Verifies a TRTC event callback: `Sign` must be `base64(HMAC-SHA256(key, body))` over the
+ * body exactly as received. Checks run in this order: `Sign` is there, it matches (constant
+ * time), the body is the documented JSON, the `SdkAppId` header is the verifier's.
+ *
+ * - `verifier`: borrowed for the call.
+ * - `sign`, `sign_len`: the `Sign` header's value; `(NULL, 0)` when the request had none.
+ * - `sdkappid`, `sdkappid_len`: the `SdkAppId` header's value; `(NULL, 0)` when absent.
+ * - `body`, `body_len`: the raw body bytes, never a re-serialized JSON value.
+ * - `event`: required; written on success only. Its `event_info` points into `body`.
+ *
+ * Header values are read as text; bytes that are not UTF-8 cannot match (`Sign`:
+ * `USERSIG_ERR_BAD_SIGNATURE`; `SdkAppId`: `USERSIG_ERR_MALFORMED`).
+ *
+ * Returns `USERSIG_OK`, `USERSIG_ERR_MISSING_SIGNATURE`, `USERSIG_ERR_BAD_SIGNATURE`,
+ * `USERSIG_ERR_MALFORMED`, `USERSIG_ERR_SDKAPPID_MISMATCH` (the first failing check) or
+ * `USERSIG_ERR_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `verifier` must be a live TRTC callback verifier; `sign`, `sdkappid` and `body` must point
+ * to as many readable bytes as their lengths say (or be NULL with length 0), and `body` must
+ * stay valid while `event->event_info` is used; `event` must be writable and overlap no input.
+ */
+int usersig_trtc_callback_verify(const struct usersig_trtc_callback_verifier *verifier,
+                                 const char *sign,
+                                 size_t sign_len,
+                                 const char *sdkappid,
+                                 size_t sdkappid_len,
+                                 const uint8_t *body,
+                                 size_t body_len,
+                                 struct usersig_trtc_event *event);
+
+/**
+ * Writes the `Sign` header Tencent sends for `body` under `key`: base64 of
+ * HMAC-SHA256(key, body), `USERSIG_TRTC_CALLBACK_SIGN_LEN` characters. For testing a handler.
+ *
+ * - `key`, `key_len`, `body`, `body_len`: read during the call only.
+ * - `out`, `cap`, `len`: the text with a NUL (`USERSIG_TRTC_CALLBACK_SIGN_LEN` + 1 bytes).
+ *
+ * Returns `USERSIG_OK`, `USERSIG_ERR_NULL_ARGUMENT` or `USERSIG_ERR_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `key` and `body` must point to as many readable bytes as their lengths say (or be NULL with
+ * length 0); `out` must be writable for `cap` bytes (or NULL with `cap` 0); `len` must be
+ * writable. Outputs must not overlap inputs.
+ */
+int usersig_trtc_callback_sign(const char *key,
+                               size_t key_len,
+                               const uint8_t *body,
+                               size_t body_len,
+                               char *out,
+                               size_t cap,
+                               size_t *len);
+
+/**
+ * The static message for a result code of a callback verification, in a callback's words
+ * (`USERSIG_ERR_BAD_SIGNATURE`: "the callback signature does not match: ..."). Other codes
+ * get `usersig_error_message`'s.
+ *
+ * Returns a static NUL-terminated string: never NULL, never to be freed.
+ *
+ * # Safety
+ * None: always safe to call.
+ */
+const char *usersig_callback_error_message(int code);
 
 #ifdef __cplusplus
 }  // extern "C"

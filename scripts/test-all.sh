@@ -5,8 +5,8 @@
 # Each step's own exit status decides: the first failing step stops the run, names itself and
 # shows the tail of its log (all logs: target/test-logs/). The closing line, "N passed, M
 # failed", is summed from what the test runners printed (cargo test, the C test programs,
-# go test, pytest, the fuzz smoke run); a step that failed without a runner counting a
-# failure (a build, fmt, clippy) adds one to M.
+# go test, pytest, node --test, the fuzz smoke run); a step that failed without a runner
+# counting a failure (a build, fmt, clippy) adds one to M.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 ROOT=$PWD
@@ -36,6 +36,8 @@ counts() {
     checks) # the C test programs (bindings/c/tests/check.h): "NAME: N checks, M failed"
       cat "$@" 2>/dev/null | sed -n 's/.*: \([0-9]*\) checks, \([0-9]*\) failed.*/\1 \2/p' |
         awk '{p += $1 - $2; f += $2} END {print p + 0, f + 0}' ;;
+    nodetest) # node --test's closing lines: "# pass 113" and "# fail 0"
+      cat "$@" 2>/dev/null | awk '/^# pass [0-9]+$/ {p = $3} /^# fail [0-9]+$/ {f = $3} END {print p + 0, f + 0}' ;;
     fuzz) # fuzz/smoke.sh: one "== TARGET" line per target run, "FAILED: t1 t2" at the end
       local ran bad
       ran=$(cat "$@" 2>/dev/null | grep -c '^== ')
@@ -115,6 +117,17 @@ step "cargo clippy --all-targets -D warnings" none cargo clippy --all-targets --
 step "cargo clippy --all-targets --features client -D warnings" none \
   cargo clippy --all-targets --features client -- -D warnings
 
+# A Rust project that depends on usersig with default-features = false compiles neither the
+# CLI's clap nor the HTTP client (and never the C libraries: they are the usersig-c package).
+lean_dependents() {
+  local deps
+  deps=$(cargo tree -p usersig --no-default-features -e normal --prefix none) || return 1
+  echo "$deps" | awk '{print $1}' | sort -u | tr '\n' ' '
+  echo
+  ! echo "$deps" | grep -qE '^(clap|ureq|rustls|ring|usersig-c) '
+}
+step "crate shape: usersig with default-features = false pulls no clap, ureq or C library" none lean_dependents
+
 # --- Rust: every failing test is named (--no-fail-fast) -----------------------------------
 step "cargo build --release" none cargo build --release
 step "cargo test" cargo cargo test --no-fail-fast
@@ -130,6 +143,10 @@ step "Go (bindings/go/run-tests.sh)" "gotest:$ROOT/target/go-tests/logs/go-test-
   bash bindings/go/run-tests.sh
 step "Python (bindings/python/run-tests.sh)" "pytest:$ROOT/target/python-tests/logs/pytest.log" \
   env PYTHON="$VENV/bin/python" bash bindings/python/run-tests.sh
+
+# --- the Node package: a napi-rs addon over the Rust API (not over the C ABI) --------------
+step "Node (bindings/node/run-tests.sh)" "nodetest:$ROOT/target/node-tests/logs/node-test.log" \
+  bash bindings/node/run-tests.sh
 
 # --- interop with the official SDKs -------------------------------------------------------
 step "interop: PyPI tls-sig-api-v2==1.1 and npm tls-sig-api-v2@1.0.2 (tests/interop)" pytest \

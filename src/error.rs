@@ -719,3 +719,42 @@ impl fmt::Display for ConfigErrorKind {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Mint, Signer, Verifier, inspect_at};
+
+    /// Token text in a message is quoted through `Shown`, which escapes as `{:?}` does: a
+    /// hostile identifier or version cannot put a control character into a log line.
+    #[test]
+    fn messages_that_quote_token_text_escape_control_characters() {
+        let hostile = "eve\u{1b}[31m\r\n\u{7}\u{9b}\u{7f}\u{202e}";
+        let signer = Signer::new(1_400_000_000, "k").unwrap();
+        let token = signer.mint(&Mint::new(hostile).time(0)).unwrap();
+        let verifier = Verifier::new(1_400_000_000, "k").unwrap();
+        let mismatch = verifier.verify_at(&token, "alice", 0).unwrap_err();
+        assert_eq!(mismatch.kind(), ErrorKind::IdentifierMismatch);
+        let version = VerifyError::UnsupportedVersion {
+            found: Some(hostile.into()),
+            legacy_v1: false,
+        };
+        let reverse = VerifyError::IdentifierMismatch {
+            expected: hostile.into(),
+            found: "alice".into(),
+        };
+        for err in [mismatch, version, reverse] {
+            let text = err.to_string();
+            assert!(
+                !text.chars().any(|c| c.is_control() || c == '\u{202e}'),
+                "{text:?}"
+            );
+            assert!(
+                text.contains(r"eve\u{1b}[31m\r\n\u{7}\u{9b}\u{7f}\u{202e}"),
+                "{text}"
+            );
+        }
+        // The token decodes; inspecting it is not an error.
+        assert!(inspect_at(&token, 0).is_ok());
+    }
+}

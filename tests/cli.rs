@@ -299,6 +299,103 @@ fn inspect_needs_no_key_and_reads_as_text() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// An identifier an attacker would pick: an ANSI color, a carriage return, a bell, a newline
+/// that forges an output line, the 8-bit CSI, DEL and a right-to-left override.
+const HOSTILE: &str = "eve\u{1b}[31m\rRED\u{7}\n  identifier  admin\u{9b}2J\u{7f}\u{202e}gnp.exe";
+
+/// Fails if `text` holds a byte or character a terminal would act on, other than the newline
+/// ending each line.
+#[track_caller]
+fn assert_no_control(what: &str, text: &str) {
+    for c in text.chars() {
+        let bad = (c.is_control() && c != '\n')
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        assert!(!bad, "{what} prints {c:?} raw:\n{text:?}");
+    }
+}
+
+#[test]
+fn text_output_escapes_control_characters_from_the_token() {
+    use usersig::{Mint, Privileges, Room, Signer};
+    let signer = Signer::new(1_400_000_000, KEY).unwrap();
+    let plain = signer
+        .mint(&Mint::new(HOSTILE).time(1_569_910_200))
+        .unwrap();
+    let pmk = signer
+        .mint(
+            &Mint::new(HOSTILE)
+                .time(1_569_910_200)
+                .private_map_key(Room::Str("r\u{1b}]0;t\u{7}"), Privileges::ALL),
+        )
+        .unwrap();
+    let inspect = |token: &str| usersig(&["inspect", "--now", "1569910200", token], None, None);
+    // Hand-made: a key of its own (shown in the producer's reasons) and C1, DEL and bidi
+    // characters, which JSON carries raw, in the identifier.
+    let forged = {
+        use base64::Engine as _;
+        use std::io::Write as _;
+        let json = format!(
+            r#"{{"TLS.ver":"2.0","TLS.identifier":"eve\u001b[31m\r\n","TLS.sdkappid":1400000000,"TLS.expire":86400,"TLS.time":1569910200,"TLS.sig":"x","\r\n  identifier  admin{}":1}}"#,
+            "\u{9b}2J\u{7f}\u{202e}"
+        );
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(json.as_bytes()).unwrap();
+        base64::engine::general_purpose::STANDARD
+            .encode(z.finish().unwrap())
+            .replace('+', "*")
+            .replace('/', "-")
+            .replace('=', "_")
+    };
+    for token in [&plain, &pmk, &forged] {
+        let out = inspect(token);
+        assert_eq!(out.status.code(), Some(0));
+        assert_no_control("inspect", &stdout(&out));
+        assert!(
+            stdout(&out).contains(r"identifier  eve\u{1b}[31m\r"),
+            "{}",
+            stdout(&out)
+        );
+        let text = stdout(&out);
+        let identifier_lines = text
+            .lines()
+            .filter(|l| l.starts_with("  identifier"))
+            .count();
+        assert_eq!(identifier_lines, 1, "a line was forged:\n{text}");
+    }
+    // verify: the claims of a valid token, and the reasons a token is refused.
+    let verify = |token: &str, identifier: &str| {
+        usersig(
+            &[
+                "verify",
+                "--sdkappid",
+                "1400000000",
+                "--identifier",
+                identifier,
+                "--now",
+                "1569910200",
+                "--",
+                token,
+            ],
+            Some(KEY),
+            None,
+        )
+    };
+    let out = verify(&plain, HOSTILE);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_no_control("verify", &stdout(&out));
+    let out = verify(&plain, "eve");
+    assert_eq!(out.status.code(), Some(1));
+    assert_no_control("verify", &stdout(&out));
+    // JSON output stays JSON, with the identifier intact.
+    let out = usersig(
+        &["inspect", "--json", "--now", "1569910200", &plain],
+        None,
+        None,
+    );
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["identifier"], HOSTILE);
+}
+
 #[test]
 fn demo_runs_and_shows_each_verdict() {
     let out = usersig(&["demo"], None, None);

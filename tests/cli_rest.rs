@@ -104,6 +104,28 @@ fn rest_url_takes_a_base_url_but_not_with_a_region() {
 }
 
 #[test]
+fn rest_url_refuses_plain_http_to_a_remote_host_and_says_why() {
+    let out = usersig(
+        &[
+            "rest-url",
+            "--sdkappid",
+            APP,
+            "--identifier",
+            "a",
+            "--base-url",
+            "http://example.com",
+            "s",
+            "c",
+        ],
+        Some(DEMO_KEY),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("cleartext"), "{}", stderr(&out));
+}
+
+#[test]
 fn rest_url_usage_errors_exit_2() {
     let cases: &[&[&str]] = &[
         &[

@@ -19,6 +19,56 @@ fn assert_no_key(what: &str, text: &str) {
     }
 }
 
+/// Fails if `text` holds the admin `token` or any 16-character piece of it.
+#[track_caller]
+fn assert_no_token(what: &str, token: &str, text: &str) {
+    for start in 0..=token.len().saturating_sub(16) {
+        let piece = token.get(start..start + 16).unwrap_or(token);
+        assert!(!text.contains(piece), "{what} leaks {piece:?}: {text}");
+    }
+}
+
+/// The admin UserSig is a bearer token with every right on the app: the REST types that hold
+/// it show neither it nor the key in `Debug`, so a `{:?}` in a log line leaks nothing.
+#[test]
+fn debug_of_rest_types_never_shows_the_admin_token() {
+    use usersig::rest::{AdminToken, Endpoint, RestUrl};
+    let admin = AdminToken::new(Signer::new(APP, KEY).unwrap(), "administrator").unwrap();
+    let token = admin.get().unwrap();
+    let endpoint = Endpoint::default();
+    let url = RestUrl::new(&endpoint, "openim", "sendmsg")
+        .sdkappid(APP)
+        .identifier("administrator")
+        .usersig(&token)
+        .random(7);
+    let builder = AdminToken::builder(Signer::new(APP, KEY).unwrap(), "administrator");
+    for text in [
+        format!("{url:?}"),
+        format!("{url:#?}"),
+        format!("{admin:?}"),
+        format!("{admin:#?}"),
+        format!("{builder:?}"),
+    ] {
+        assert_no_token("Debug", &token, &text);
+        assert_no_key("Debug", &text);
+    }
+    // Still useful: where the request goes and for whom, and that a token is set.
+    let shown = format!("{url:?}");
+    for part in [
+        "console.tim.qq.com",
+        "openim",
+        "sendmsg",
+        "administrator",
+        "redacted",
+    ] {
+        assert!(shown.contains(part), "{part}: {shown}");
+    }
+    // What is sent is unchanged: the URL carries the token in full.
+    assert!(url.build().unwrap().contains(&format!("&usersig={token}&")));
+    let empty = format!("{:?}", url.usersig(""));
+    assert!(empty.contains(r#"usersig: """#), "{empty}");
+}
+
 #[test]
 fn debug_of_signer_and_verifier_is_redacted() {
     let signer = Signer::new(APP, KEY)

@@ -316,3 +316,17 @@ fn one_client_serves_many_threads() {
     let verifier = Verifier::new(DEMO_SDKAPPID, DEMO_KEY).unwrap();
     verifier.verify(&seen[0].query["usersig"], ADMIN).unwrap();
 }
+
+#[test]
+fn debug_of_the_client_and_its_builder_never_shows_the_admin_token() {
+    let admin = admin();
+    let token = admin.get().unwrap();
+    let builder = Client::builder(Endpoint::custom("http://127.0.0.1:9").unwrap(), admin);
+    let builder_text = format!("{builder:?} {builder:#?}");
+    let client = builder.build();
+    let client_text = format!("{client:?} {client:#?}");
+    for text in [builder_text, client_text] {
+        assert!(!text.contains(&*token), "{text}");
+        assert!(text.contains("redacted"), "{text}");
+    }
+}

@@ -217,10 +217,99 @@ fn base_urls_that_would_send_the_token_elsewhere_or_nowhere_are_refused() {
     }
     for (good, base) in [
         ("https://host", "https://host"),
-        ("HTTP://host:8080/prefix/", "http://host:8080/prefix"),
+        (
+            "HTTP://localhost:8080/prefix/",
+            "http://localhost:8080/prefix",
+        ),
         ("https://[::1]:8443", "https://[::1]:8443"),
         ("http://127.0.0.1:9", "http://127.0.0.1:9"),
     ] {
         assert_eq!(Endpoint::custom(good).unwrap().base_url(), base, "{good}");
+    }
+}
+
+/// The reason given when plain `http://` would carry the admin token off this machine.
+const CLEARTEXT: &str = "plain http:// would send the admin UserSig in cleartext: use https://, \
+                         or http:// only for a loopback host (localhost, 127.0.0.0/8, [::1])";
+
+#[test]
+fn plain_http_is_refused_for_any_host_but_loopback() {
+    for bad in [
+        "http://example.com",
+        "http://console.tim.qq.com",
+        "HTTP://example.com",
+        "hTtP://example.com:80/prefix",
+        "http://127.0.0.1.evil.com",
+        "http://localhost.evil.com",
+        "http://evil.com/127.0.0.1",
+        "http://127.1",
+        "http://0127.0.0.1",
+        "http://128.0.0.1",
+        "http://0.0.0.0",
+        "http://10.0.0.1:8080",
+        "http://[fe80::1]",
+        "http://[::2]",
+        "http://[::]",
+    ] {
+        match Endpoint::custom(bad) {
+            Err(UrlError::BadBaseUrl { reason, .. }) => assert_eq!(reason, CLEARTEXT, "{bad}"),
+            other => panic!("{bad} gave {other:?}"),
+        }
+        // The one-string form (the C ABI's and the bindings') goes through the same check.
+        assert!(
+            matches!(Endpoint::parse(bad), Err(UrlError::BadBaseUrl { .. })),
+            "{bad}"
+        );
+    }
+    let err = Endpoint::custom("http://example.com")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("cleartext") && err.contains("https://"),
+        "{err}"
+    );
+    // Userinfo cannot make a remote host look local.
+    for bad in [
+        "http://127.0.0.1@evil.com",
+        "http://localhost@evil.com",
+        "http://localhost:80@evil.com",
+        "http://[::1]@evil.com",
+    ] {
+        assert!(
+            matches!(Endpoint::custom(bad), Err(UrlError::BadBaseUrl { .. })),
+            "{bad} was accepted"
+        );
+    }
+}
+
+#[test]
+fn plain_http_is_allowed_for_loopback_hosts() {
+    for (good, base) in [
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ("http://127.0.0.1", "http://127.0.0.1"),
+        ("http://127.255.0.9:1/p/", "http://127.255.0.9:1/p"),
+        ("http://localhost", "http://localhost"),
+        ("http://LocalHost:9/", "http://LocalHost:9"),
+        ("HTTP://localhost:8080", "http://localhost:8080"),
+        ("http://[::1]:9", "http://[::1]:9"),
+        ("http://[0:0:0:0:0:0:0:1]", "http://[0:0:0:0:0:0:0:1]"),
+        // https is fine for any host.
+        ("https://example.com", "https://example.com"),
+        ("HTTPS://127.0.0.1.evil.com", "https://127.0.0.1.evil.com"),
+    ] {
+        assert_eq!(Endpoint::custom(good).unwrap().base_url(), base, "{good}");
+        assert_eq!(Endpoint::parse(good).unwrap().base_url(), base, "{good}");
+    }
+}
+
+#[test]
+fn an_empty_authority_is_reported_as_no_host() {
+    for url in ["https://", "https:///", "http://", "https:////"] {
+        match Endpoint::custom(url) {
+            Err(UrlError::BadBaseUrl { reason, .. }) => {
+                assert_eq!(reason, "it has no host", "{url}")
+            }
+            other => panic!("{url} gave {other:?}"),
+        }
     }
 }

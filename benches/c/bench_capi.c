@@ -35,27 +35,41 @@ static int cmp(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* The parameters are built per call, as a caller would. */
+static int mint(const usersig_signer *s, int kind, uint32_t room_id, const char *string_room,
+                size_t string_room_len, uint32_t privileges, char *dst, size_t cap, size_t *n) {
+    const usersig_mint_params p = {
+        .kind = kind,
+        .identifier = "xiaojun",
+        .identifier_len = 7,
+        .expire = USERSIG_DEFAULT_EXPIRE_SECS,
+        .room_id = room_id,
+        .string_room = string_room,
+        .string_room_len = string_room_len,
+        .privileges = privileges,
+    };
+    return usersig_mint_at(s, &p, T0, dst, cap, n);
+}
 static void op_sign(void) {
     size_t n;
-    sink = usersig_sign_at(stored, LIT("xiaojun"), USERSIG_DEFAULT_EXPIRE_SECS, T0, out, sizeof out, &n);
+    sink = mint(stored, USERSIG_MINT_PLAIN, 0, NULL, 0, 0, out, sizeof out, &n);
 }
 static void op_sign1(void) {
     size_t n;
-    sink = usersig_sign_at(level1, LIT("xiaojun"), USERSIG_DEFAULT_EXPIRE_SECS, T0, out, sizeof out, &n);
+    sink = mint(level1, USERSIG_MINT_PLAIN, 0, NULL, 0, 0, out, sizeof out, &n);
 }
 static void op_sign6(void) {
     size_t n;
-    sink = usersig_sign_at(level6, LIT("xiaojun"), USERSIG_DEFAULT_EXPIRE_SECS, T0, out, sizeof out, &n);
+    sink = mint(level6, USERSIG_MINT_PLAIN, 0, NULL, 0, 0, out, sizeof out, &n);
 }
 static void op_pmk(void) {
     size_t n;
-    sink = usersig_sign_pmk_at(stored, LIT("xiaojun"), USERSIG_DEFAULT_EXPIRE_SECS, T0, 10000,
-                               USERSIG_PRIV_ALL, out, sizeof out, &n);
+    sink = mint(stored, USERSIG_MINT_ROOM, 10000, NULL, 0, USERSIG_PRIV_ALL, out, sizeof out, &n);
 }
 static void op_pmk_str(void) {
     size_t n;
-    sink = usersig_sign_pmk_str_at(stored, LIT("xiaojun"), USERSIG_DEFAULT_EXPIRE_SECS, T0,
-                                   LIT("1000000040"), USERSIG_PRIV_ALL, out, sizeof out, &n);
+    sink = mint(stored, USERSIG_MINT_STRING_ROOM, 0, LIT("1000000040"), USERSIG_PRIV_ALL, out,
+                sizeof out, &n);
 }
 static void verify_token(const char *token) {
     usersig_claims c;
@@ -169,8 +183,8 @@ int main(int argc, char **argv) {
         usersig_signer_new(1400000000, KEY, strlen(KEY), USERSIG_COMPRESSION_STANDARD, &level6) ||
         usersig_verifier_new(1400000000, KEY, strlen(KEY), USERSIG_DEFAULT_MAX_FUTURE_SKEW_SECS, 0,
                              USERSIG_MAX_TOKEN_LEN, USERSIG_MAX_INFLATED_LEN, &verifier) ||
-        usersig_sign_at(stored, LIT("xiaojun"), USERSIG_DEFAULT_EXPIRE_SECS, T0, stored_token, sizeof stored_token, &stored_len) ||
-        usersig_sign_at(level6, LIT("xiaojun"), USERSIG_DEFAULT_EXPIRE_SECS, T0, level6_token, sizeof level6_token, &level6_len)) {
+        mint(stored, USERSIG_MINT_PLAIN, 0, NULL, 0, 0, stored_token, sizeof stored_token, &stored_len) ||
+        mint(level6, USERSIG_MINT_PLAIN, 0, NULL, 0, 0, level6_token, sizeof level6_token, &level6_len)) {
         fprintf(stderr, "bench_capi: set-up failed\n");
         return 1;
     }

@@ -29,7 +29,7 @@ install -m 755 "$TARGET/libusersig.so" "$LIBDIR/$soname"
 ln -sfn "$soname" "$LIBDIR/libusersig.so"
 
 # Libs.private: what a static link needs besides libusersig.a, from
-#   cargo rustc --release --lib --crate-type staticlib -- --print native-static-libs
+#   cargo rustc --release -p usersig-c --lib -- --print native-static-libs
 # (run-tests.sh checks this list against that output).
 cat > "$LIBDIR/pkgconfig/usersig.pc" <<PC
 prefix=$PREFIX

@@ -106,7 +106,7 @@ native_libs() {
   echo "documented: $NATIVE_LIBS"
   [ "${USERSIG_CHECK_NATIVE_LIBS:-0}" = 1 ] || return 0
   local printed lib
-  printed=$(cargo rustc --release --lib --crate-type staticlib -- --print native-static-libs 2>&1 |
+  printed=$(cargo rustc --release -p usersig-c --lib -- --print native-static-libs 2>&1 |
     sed -n 's/.*native-static-libs: //p' | tail -n 1)
   echo "rustc: $printed"
   [ -n "$printed" ] || return 1
@@ -179,7 +179,7 @@ run docs-rest-c-example docs_rest_example
 # --- the tests, twice each ----------------------------------------------------------------
 run gen-vectors python3 bindings/c/gen_vectors.py "$VECTORS" "$BUILD/vectors.h"
 
-C_TESTS="test_api test_rest test_vectors test_threads test_clock"
+C_TESTS="test_api test_rest test_vectors test_threads test_clock test_callback"
 # NAME SOURCE COMPILER STD: static link, AddressSanitizer + UBSan (leak detection on).
 asan_test() {
   $3 -std=$4 $CWARN -pedantic -g -O1 $SAN -Iinclude -Ibindings/cpp -I"$BUILD" "$2" \
@@ -196,6 +196,8 @@ for t in $C_TESTS; do
 done
 run cpp-wrapper-asan-ubsan asan_test test_cpp bindings/cpp/test_usersig.cpp g++ c++17
 run cpp-wrapper-valgrind valgrind_test test_cpp bindings/cpp/test_usersig.cpp g++ c++17
+run cpp-callback-asan-ubsan asan_test test_cpp_callback bindings/cpp/test_callback.cpp g++ c++17
+run cpp-callback-valgrind valgrind_test test_cpp_callback bindings/cpp/test_callback.cpp g++ c++17
 
 # The negative control: a deliberate leak must fail both checkers.
 leak_caught() {

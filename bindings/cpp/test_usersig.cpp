@@ -112,20 +112,26 @@ void test_private_map_keys() {
     CHECK(contains(usersig::inspect_at(token, t0), "AAAHeGlhb2p1blNyTgAAACcQXoA7uAAAAP8AAAAA"));
     usersig::claims c = verifier.verify_at(
         token, "xiaojun", t0, usersig::expect::room(10000, USERSIG_PRIV_ENTER_ROOM));
-    CHECK(c.pmk && !c.pmk->string_room && c.pmk->room_id == 10000);
+    CHECK(c.pmk && !c.pmk->has_string_room && c.pmk->room_id == 10000);
     CHECK(c.pmk->privileges == 255 && c.pmk->expires_at == t0 + expire);
     CHECK_THROWS(verifier.verify_at(token, "xiaojun", t0, usersig::expect::room(10001, 2)),
                  "userbuf_mismatch", USERSIG_ERR_USERBUF_MISMATCH);
 
-    token = signer.sign_pmk_str_at("xiaojun", expire, t0, "1000000040", USERSIG_PRIV_ALL);
+    token = signer.sign_pmk_string_room_at("xiaojun", expire, t0, "1000000040", USERSIG_PRIV_ALL);
     c = verifier.verify_at(token, "xiaojun", t0,
-                           usersig::expect::str_room("1000000040", USERSIG_PRIV_SEND_VIDEO));
-    CHECK(c.pmk && c.pmk->string_room && c.pmk->room_id == 0);
+                           usersig::expect::string_room("1000000040", USERSIG_PRIV_SEND_VIDEO));
+    CHECK(c.pmk && c.pmk->has_string_room && c.pmk->room_id == 0);
+    CHECK(c.pmk->string_room == "1000000040" && c.pmk->account == "xiaojun");
+    CHECK(signer.mint_at(usersig::mint_params::string_room("xiaojun", expire, "1000000040",
+                                                           USERSIG_PRIV_ALL),
+                         t0) == token);
+    CHECK(signer.mint_at(usersig::mint_params::plain("xiaojun", expire), t0) ==
+          signer.sign_at("xiaojun", expire, t0));
 
     token = signer.sign_pmk("frank", 600, 7, USERSIG_PRIV_ENTER_ROOM);
     CHECK(verifier.verify(token, "frank", usersig::expect::room(7, USERSIG_PRIV_ENTER_ROOM)).pmk);
-    token = signer.sign_pmk_str("frank", 600, "lobby", USERSIG_PRIV_ENTER_ROOM);
-    CHECK(verifier.verify(token, "frank", usersig::expect::str_room("lobby", 2)).pmk);
+    token = signer.sign_pmk_string_room("frank", 600, "lobby", USERSIG_PRIV_ENTER_ROOM);
+    CHECK(verifier.verify(token, "frank", usersig::expect::string_room("lobby", 2)).pmk);
 
     CHECK_THROWS(signer.sign_pmk("frank", 600, 7, 256), "invalid_argument",
                  USERSIG_ERR_INVALID_ARGUMENT);

@@ -43,10 +43,14 @@ enum class compression : int {
     standard = USERSIG_COMPRESSION_STANDARD  ///< zlib level 6: the shortest tokens
 };
 
-/// A PrivateMapKey found in a valid token's userbuf (FORMAT.md §6).
+/// A PrivateMapKey found in a valid token's userbuf (FORMAT.md §6): whatever the token's
+/// signed userbuf says, checked against a room only when verify() was given
+/// expect::room() or expect::string_room().
 struct private_map_key {
-    bool string_room = false;  ///< a string room (its text is in claims::userbuf)
-    std::uint32_t room_id = 0;  ///< the numeric room, 0 for a string room
+    std::string account;           ///< the account the key is for
+    bool has_string_room = false;  ///< a string room (string_room), not a numeric one
+    std::string string_room;       ///< the string room, "" for a numeric room
+    std::uint32_t room_id = 0;     ///< the numeric room, 0 for a string room
     std::uint32_t privileges = 0;  ///< USERSIG_PRIV_* bits
     std::uint32_t expires_at = 0;  ///< absolute expiry, Unix seconds
 };
@@ -83,11 +87,11 @@ public:
         e.raw_.privileges = privileges;
         return e;
     }
-    /// A PrivateMapKey for string room `room` granting at least `privileges`.
-    static expect str_room(std::string_view room, std::uint32_t privileges) noexcept {
-        expect e(USERSIG_EXPECT_STR_ROOM);
-        e.raw_.room = room.data();
-        e.raw_.room_len = room.size();
+    /// A PrivateMapKey for string room `string_room` granting at least `privileges`.
+    static expect string_room(std::string_view string_room, std::uint32_t privileges) noexcept {
+        expect e(USERSIG_EXPECT_STRING_ROOM);
+        e.raw_.string_room = string_room.data();
+        e.raw_.string_room_len = string_room.size();
         e.raw_.privileges = privileges;
         return e;
     }
@@ -97,6 +101,55 @@ public:
 private:
     explicit expect(std::int32_t kind) noexcept : raw_() { raw_.kind = kind; }
     usersig_expect raw_;
+};
+
+/// What to mint (usersig_mint_params): one factory per kind. It views the text and bytes it
+/// is given (std::string_view semantics): keep them alive while the parameters are in use.
+class mint_params {
+public:
+    /// A plain UserSig for `identifier`, valid for `expire` seconds.
+    static mint_params plain(std::string_view identifier,
+                             std::uint64_t expire = USERSIG_DEFAULT_EXPIRE_SECS) noexcept {
+        return mint_params(USERSIG_MINT_PLAIN, identifier, expire);
+    }
+    /// A UserSig carrying `userbuf` (an empty one is still carried).
+    static mint_params userbuf(std::string_view identifier, std::uint64_t expire,
+                               std::string_view userbuf) noexcept {
+        mint_params p(USERSIG_MINT_USERBUF, identifier, expire);
+        p.raw_.userbuf = reinterpret_cast<const std::uint8_t*>(userbuf.data());
+        p.raw_.userbuf_len = userbuf.size();
+        return p;
+    }
+    /// A TRTC PrivateMapKey for numeric room `room_id` granting `privileges`.
+    static mint_params room(std::string_view identifier, std::uint64_t expire,
+                            std::uint32_t room_id, std::uint32_t privileges) noexcept {
+        mint_params p(USERSIG_MINT_ROOM, identifier, expire);
+        p.raw_.room_id = room_id;
+        p.raw_.privileges = privileges;
+        return p;
+    }
+    /// A TRTC PrivateMapKey for string room `string_room` granting `privileges`.
+    static mint_params string_room(std::string_view identifier, std::uint64_t expire,
+                                   std::string_view string_room,
+                                   std::uint32_t privileges) noexcept {
+        mint_params p(USERSIG_MINT_STRING_ROOM, identifier, expire);
+        p.raw_.string_room = string_room.data();
+        p.raw_.string_room_len = string_room.size();
+        p.raw_.privileges = privileges;
+        return p;
+    }
+    /// The C struct, for usersig_mint*.
+    const usersig_mint_params* get() const noexcept { return &raw_; }
+
+private:
+    mint_params(std::int32_t kind, std::string_view identifier, std::uint64_t expire) noexcept
+        : raw_() {
+        raw_.kind = kind;
+        raw_.identifier = identifier.data();
+        raw_.identifier_len = identifier.size();
+        raw_.expire = expire;
+    }
+    usersig_mint_params raw_;
 };
 
 namespace detail {
@@ -148,72 +201,60 @@ public:
     signer(const signer&) = delete;
     signer& operator=(const signer&) = delete;
 
+    /// Mints what `params` describe, issued now; throws usersig::error.
+    std::string mint(const mint_params& params) const {
+        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
+            return usersig_mint(handle_, params.get(), out, cap, len);
+        });
+    }
+    /// As mint(), issued at `now` (Unix seconds): the same arguments give the same token.
+    std::string mint_at(const mint_params& params, std::uint64_t now) const {
+        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
+            return usersig_mint_at(handle_, params.get(), now, out, cap, len);
+        });
+    }
     /// A plain UserSig issued now, valid for `expire` seconds.
     std::string sign(std::string_view identifier,
                      std::uint64_t expire = USERSIG_DEFAULT_EXPIRE_SECS) const {
-        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
-            return usersig_sign(handle_, identifier.data(), identifier.size(), expire, out, cap,
-                                len);
-        });
+        return mint(mint_params::plain(identifier, expire));
     }
     /// As sign(), issued at `time` (Unix seconds).
     std::string sign_at(std::string_view identifier, std::uint64_t expire,
                         std::uint64_t time) const {
-        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
-            return usersig_sign_at(handle_, identifier.data(), identifier.size(), expire, time,
-                                   out, cap, len);
-        });
+        return mint_at(mint_params::plain(identifier, expire), time);
     }
     /// A UserSig issued now carrying `userbuf`.
     std::string sign_userbuf(std::string_view identifier, std::uint64_t expire,
                              std::string_view userbuf) const {
-        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
-            return usersig_sign_userbuf(handle_, identifier.data(), identifier.size(), expire,
-                                        detail::bytes(userbuf), userbuf.size(), out, cap, len);
-        });
+        return mint(mint_params::userbuf(identifier, expire, userbuf));
     }
     /// As sign_userbuf(), issued at `time`.
     std::string sign_userbuf_at(std::string_view identifier, std::uint64_t expire,
                                 std::uint64_t time, std::string_view userbuf) const {
-        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
-            return usersig_sign_userbuf_at(handle_, identifier.data(), identifier.size(), expire,
-                                           time, detail::bytes(userbuf), userbuf.size(), out, cap,
-                                           len);
-        });
+        return mint_at(mint_params::userbuf(identifier, expire, userbuf), time);
     }
     /// A TRTC PrivateMapKey issued now for numeric room `room_id`.
     std::string sign_pmk(std::string_view identifier, std::uint64_t expire, std::uint32_t room_id,
                          std::uint32_t privileges) const {
-        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
-            return usersig_sign_pmk(handle_, identifier.data(), identifier.size(), expire, room_id,
-                                    privileges, out, cap, len);
-        });
+        return mint(mint_params::room(identifier, expire, room_id, privileges));
     }
     /// As sign_pmk(), issued at `time`.
     std::string sign_pmk_at(std::string_view identifier, std::uint64_t expire, std::uint64_t time,
                             std::uint32_t room_id, std::uint32_t privileges) const {
-        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
-            return usersig_sign_pmk_at(handle_, identifier.data(), identifier.size(), expire, time,
-                                       room_id, privileges, out, cap, len);
-        });
+        return mint_at(mint_params::room(identifier, expire, room_id, privileges), time);
     }
-    /// A TRTC PrivateMapKey issued now for string room `room`.
-    std::string sign_pmk_str(std::string_view identifier, std::uint64_t expire,
-                             std::string_view room, std::uint32_t privileges) const {
-        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
-            return usersig_sign_pmk_str(handle_, identifier.data(), identifier.size(), expire,
-                                        room.data(), room.size(), privileges, out, cap, len);
-        });
+    /// A TRTC PrivateMapKey issued now for string room `string_room`.
+    std::string sign_pmk_string_room(std::string_view identifier, std::uint64_t expire,
+                                     std::string_view string_room,
+                                     std::uint32_t privileges) const {
+        return mint(mint_params::string_room(identifier, expire, string_room, privileges));
     }
-    /// As sign_pmk_str(), issued at `time`.
-    std::string sign_pmk_str_at(std::string_view identifier, std::uint64_t expire,
-                                std::uint64_t time, std::string_view room,
-                                std::uint32_t privileges) const {
-        return detail::text(detail::token_guess, [&](char* out, std::size_t cap, std::size_t* len) {
-            return usersig_sign_pmk_str_at(handle_, identifier.data(), identifier.size(), expire,
-                                           time, room.data(), room.size(), privileges, out, cap,
-                                           len);
-        });
+    /// As sign_pmk_string_room(), issued at `time`.
+    std::string sign_pmk_string_room_at(std::string_view identifier, std::uint64_t expire,
+                                        std::uint64_t time, std::string_view string_room,
+                                        std::uint32_t privileges) const {
+        return mint_at(mint_params::string_room(identifier, expire, string_room, privileges),
+                       time);
     }
     /// The C handle, borrowed.
     const usersig_signer* get() const noexcept { return handle_; }
@@ -293,8 +334,16 @@ private:
         out.expires_at = c.expires_at;
         if (c.has_userbuf) out.userbuf = std::move(userbuf);
         if (c.has_private_map_key) {
-            out.pmk = private_map_key{c.pmk_is_string_room, c.pmk_room_id, c.pmk_privileges,
-                                      c.pmk_expires_at};
+            // The account and the string room are located in the userbuf copy.
+            const std::string& ub = *out.userbuf;
+            private_map_key pmk;
+            pmk.account = ub.substr(c.pmk_account_offset, c.pmk_account_len);
+            pmk.has_string_room = c.pmk_has_string_room;
+            pmk.string_room = ub.substr(c.pmk_string_room_offset, c.pmk_string_room_len);
+            pmk.room_id = c.pmk_room_id;
+            pmk.privileges = c.pmk_privileges;
+            pmk.expires_at = c.pmk_expires_at;
+            out.pmk = std::move(pmk);
         }
         return out;
     }
@@ -362,6 +411,181 @@ inline rest_code_info describe_rest_code(std::int64_t code) noexcept {
     info.meaning = usersig_rest_code_meaning(code);
     info.action = usersig_rest_code_action(code);
     return info;
+}
+
+}  // namespace usersig
+
+// ---------------------------------------------------------------------------------------------
+// Tencent's callbacks to your server (docs/callbacks.md): usersig::im_callback_verifier and
+// usersig::trtc_callback_verifier. A refused request throws usersig::callback_error, a
+// usersig::error whose kind() is "malformed", "missing_signature", "bad_signature", "stale"
+// or "sdkappid_mismatch" and whose what() says it in a callback's words.
+// ---------------------------------------------------------------------------------------------
+
+namespace usersig {
+
+/// A refused callback request (or a bad token or key given to a callback verifier).
+class callback_error : public error {
+public:
+    explicit callback_error(int code) : error(code) {}
+    const char* what() const noexcept override { return usersig_callback_error_message(code()); }
+};
+
+namespace detail {
+inline void check_callback(int rc) {
+    if (rc != USERSIG_OK) throw callback_error(rc);
+}
+inline std::optional<std::string> opt_text(const char* p, std::size_t n) {
+    if (p == nullptr) return std::nullopt;
+    return std::string(p, n);
+}
+}  // namespace detail
+
+/// An IM callback request that verified. Only request_time is signed; the rest is as the query
+/// string carried it (absent: std::nullopt, as in the console's check request).
+struct im_callback {
+    std::uint64_t request_time = 0;          ///< RequestTime, Unix seconds
+    std::optional<std::uint64_t> sdkappid;   ///< SdkAppid
+    std::optional<std::string> command;      ///< CallbackCommand, e.g. C2C.CallbackBeforeSendMsg
+    std::optional<std::string> client_ip;    ///< ClientIP
+    std::optional<std::string> platform;     ///< OptPlatform
+};
+
+/// Verifies IM callback requests for one app's callback token (wiped on destruction).
+/// Move-only; const methods may be called from many threads at once.
+class im_callback_verifier {
+public:
+    /// `sdkappid` 0: no SDKAppID check. `window_secs` is capped at
+    /// USERSIG_IM_CALLBACK_MAX_WINDOW_SECS. Throws callback_error (empty or too long token).
+    explicit im_callback_verifier(std::string_view token,
+                                  std::uint64_t window_secs = USERSIG_IM_CALLBACK_DEFAULT_WINDOW_SECS,
+                                  std::uint64_t sdkappid = 0) {
+        detail::check_callback(usersig_im_callback_verifier_new(token.data(), token.size(),
+                                                                window_secs, sdkappid, &handle_));
+    }
+    ~im_callback_verifier() { usersig_im_callback_verifier_free(handle_); }
+    im_callback_verifier(im_callback_verifier&& other) noexcept
+        : handle_(std::exchange(other.handle_, nullptr)) {}
+    im_callback_verifier& operator=(im_callback_verifier&& other) noexcept {
+        if (this != &other) {
+            usersig_im_callback_verifier_free(handle_);
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    im_callback_verifier(const im_callback_verifier&) = delete;
+    im_callback_verifier& operator=(const im_callback_verifier&) = delete;
+
+    /// Verifies the query string or the request target against the system clock.
+    im_callback verify(std::string_view query_or_url) const {
+        return run(query_or_url, false, 0);
+    }
+    /// Verifies at `now`, Unix seconds.
+    im_callback verify_at(std::string_view query_or_url, std::uint64_t now) const {
+        return run(query_or_url, true, now);
+    }
+    /// The C handle, borrowed.
+    const usersig_im_callback_verifier* get() const noexcept { return handle_; }
+
+private:
+    im_callback run(std::string_view q, bool at, std::uint64_t now) const {
+        std::string text(USERSIG_IM_CALLBACK_TEXT_CAP, '\0');
+        usersig_im_callback c{};
+        std::size_t len = 0;
+        auto call = [&] {
+            return at ? usersig_im_callback_verify_at(handle_, q.data(), q.size(), now, &c,
+                                                      text.data(), text.size(), &len)
+                      : usersig_im_callback_verify(handle_, q.data(), q.size(), &c, text.data(),
+                                                   text.size(), &len);
+        };
+        int rc = call();
+        if (rc == USERSIG_ERR_BUFFER_TOO_SMALL) {
+            text.assign(len + 1, '\0');
+            rc = call();
+        }
+        detail::check_callback(rc);
+        im_callback out;
+        out.request_time = c.request_time;
+        if (c.has_sdkappid) out.sdkappid = c.sdkappid;
+        out.command = detail::opt_text(c.command, c.command_len);
+        out.client_ip = detail::opt_text(c.client_ip, c.client_ip_len);
+        out.platform = detail::opt_text(c.platform, c.platform_len);
+        return out;
+    }
+    usersig_im_callback_verifier* handle_ = nullptr;
+};
+
+/// A TRTC event that verified. event_info views the body passed to verify(): keep the body
+/// alive while it is used.
+struct trtc_event {
+    std::uint64_t event_group_id = 0;       ///< EventGroupId: 1 room, 2 media, ...
+    std::uint64_t event_type = 0;           ///< EventType: 101 create room, 103 enter room, ...
+    std::uint64_t callback_ts = 0;          ///< CallbackTs, Unix milliseconds
+    std::string_view event_info;            ///< EventInfo, the raw JSON object
+    std::optional<std::uint64_t> sdkappid;  ///< the SdkAppId header
+};
+
+/// Verifies TRTC event callbacks for one app's callback key (wiped on destruction).
+/// Move-only; const methods may be called from many threads at once.
+class trtc_callback_verifier {
+public:
+    /// `sdkappid` 0: no SDKAppID check. Throws callback_error (empty or too long key).
+    explicit trtc_callback_verifier(std::string_view key, std::uint64_t sdkappid = 0) {
+        detail::check_callback(
+            usersig_trtc_callback_verifier_new(key.data(), key.size(), sdkappid, &handle_));
+    }
+    ~trtc_callback_verifier() { usersig_trtc_callback_verifier_free(handle_); }
+    trtc_callback_verifier(trtc_callback_verifier&& other) noexcept
+        : handle_(std::exchange(other.handle_, nullptr)) {}
+    trtc_callback_verifier& operator=(trtc_callback_verifier&& other) noexcept {
+        if (this != &other) {
+            usersig_trtc_callback_verifier_free(handle_);
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    trtc_callback_verifier(const trtc_callback_verifier&) = delete;
+    trtc_callback_verifier& operator=(const trtc_callback_verifier&) = delete;
+
+    /// Verifies the raw `body` against the Sign header (empty: absent) and, when given, the
+    /// SdkAppId header (empty: absent).
+    trtc_event verify(std::string_view sign, std::string_view body,
+                      std::string_view sdkappid_header = {}) const {
+        usersig_trtc_event e{};
+        detail::check_callback(usersig_trtc_callback_verify(
+            handle_, sign.data(), sign.size(), sdkappid_header.data(), sdkappid_header.size(),
+            reinterpret_cast<const std::uint8_t*>(body.data()), body.size(), &e));
+        trtc_event out;
+        out.event_group_id = e.event_group_id;
+        out.event_type = e.event_type;
+        out.callback_ts = e.callback_ts;
+        out.event_info = std::string_view(e.event_info, e.event_info_len);
+        if (e.has_sdkappid) out.sdkappid = e.sdkappid;
+        return out;
+    }
+    /// The C handle, borrowed.
+    const usersig_trtc_callback_verifier* get() const noexcept { return handle_; }
+
+private:
+    usersig_trtc_callback_verifier* handle_ = nullptr;
+};
+
+/// The Sign Tencent sends for an IM callback at `request_time` (for testing a handler).
+inline std::string im_callback_sign(std::string_view token, std::uint64_t request_time) {
+    return detail::text(USERSIG_IM_CALLBACK_SIGN_LEN, [&](char* out, std::size_t cap,
+                                                          std::size_t* len) {
+        return usersig_im_callback_sign(token.data(), token.size(), request_time, out, cap, len);
+    });
+}
+
+/// The Sign header Tencent sends for a TRTC `body` under `key` (for testing a handler).
+inline std::string trtc_callback_sign(std::string_view key, std::string_view body) {
+    return detail::text(USERSIG_TRTC_CALLBACK_SIGN_LEN, [&](char* out, std::size_t cap,
+                                                            std::size_t* len) {
+        return usersig_trtc_callback_sign(key.data(), key.size(),
+                                          reinterpret_cast<const std::uint8_t*>(body.data()),
+                                          body.size(), out, cap, len);
+    });
 }
 
 }  // namespace usersig

@@ -32,44 +32,37 @@ static int us_verifier_new(uint64_t sdkappid, _GoString_ key, uint64_t skew, uin
 	                            max_token, max_inflated, out);
 }
 
-enum { US_PLAIN = 0, US_USERBUF = 1, US_ROOM = 2, US_STR_ROOM = 3 };
-
-// One entry point for the eight minting functions, so each Go call is one cgo call.
-static int us_mint(const usersig_signer *s, int what, _GoString_ id, uint64_t expire,
-                   int at, uint64_t time, const uint8_t *userbuf, size_t userbuf_len,
-                   uint32_t room_id, _GoString_ room, uint32_t privileges,
+// The usersig_mint_params struct is built here, on the C stack, from Go values that hold no Go
+// pointers, so each Go call is one cgo call.
+static int us_mint(const usersig_signer *s, int32_t kind, _GoString_ id, uint64_t expire,
+                   int at, uint64_t now, const uint8_t *userbuf, size_t userbuf_len,
+                   uint32_t room_id, _GoString_ string_room, uint32_t privileges,
                    char *out, size_t cap, size_t *len) {
-	const char *i = us_ptr(id);
-	size_t n = _GoStringLen(id);
-	switch (what) {
-	case US_PLAIN:
-		return at ? usersig_sign_at(s, i, n, expire, time, out, cap, len)
-		          : usersig_sign(s, i, n, expire, out, cap, len);
-	case US_USERBUF:
-		return at ? usersig_sign_userbuf_at(s, i, n, expire, time, userbuf, userbuf_len, out, cap, len)
-		          : usersig_sign_userbuf(s, i, n, expire, userbuf, userbuf_len, out, cap, len);
-	case US_ROOM:
-		return at ? usersig_sign_pmk_at(s, i, n, expire, time, room_id, privileges, out, cap, len)
-		          : usersig_sign_pmk(s, i, n, expire, room_id, privileges, out, cap, len);
-	default:
-		return at ? usersig_sign_pmk_str_at(s, i, n, expire, time, us_ptr(room),
-		                                    _GoStringLen(room), privileges, out, cap, len)
-		          : usersig_sign_pmk_str(s, i, n, expire, us_ptr(room), _GoStringLen(room),
-		                                 privileges, out, cap, len);
-	}
+	usersig_mint_params p;
+	p.kind = kind;
+	p.identifier = us_ptr(id);
+	p.identifier_len = _GoStringLen(id);
+	p.expire = expire;
+	p.userbuf = userbuf;
+	p.userbuf_len = userbuf_len;
+	p.room_id = room_id;
+	p.string_room = us_ptr(string_room);
+	p.string_room_len = _GoStringLen(string_room);
+	p.privileges = privileges;
+	return at ? usersig_mint_at(s, &p, now, out, cap, len) : usersig_mint(s, &p, out, cap, len);
 }
 
 static int us_verify(const usersig_verifier *v, _GoString_ token, _GoString_ id, int at,
                      uint64_t now, int32_t kind, const uint8_t *userbuf, size_t userbuf_len,
-                     uint32_t room_id, _GoString_ room, uint32_t privileges,
+                     uint32_t room_id, _GoString_ string_room, uint32_t privileges,
                      usersig_claims *claims, uint8_t *userbuf_out, size_t userbuf_cap) {
 	usersig_expect e;
 	e.kind = kind;
 	e.userbuf = userbuf;
 	e.userbuf_len = userbuf_len;
 	e.room_id = room_id;
-	e.room = us_ptr(room);
-	e.room_len = _GoStringLen(room);
+	e.string_room = us_ptr(string_room);
+	e.string_room_len = _GoStringLen(string_room);
 	e.privileges = privileges;
 	const usersig_expect *ep = kind == USERSIG_EXPECT_ANYTHING ? NULL : &e;
 	if (at)
@@ -108,6 +101,8 @@ const (
 	codeNotYetValid        = int(C.USERSIG_ERR_NOT_YET_VALID)
 	codeExpired            = int(C.USERSIG_ERR_EXPIRED)
 	codeUserbufMismatch    = int(C.USERSIG_ERR_USERBUF_MISMATCH)
+	codeMissingSignature   = int(C.USERSIG_ERR_MISSING_SIGNATURE)
+	codeStale              = int(C.USERSIG_ERR_STALE)
 	codeEmptyKey           = int(C.USERSIG_ERR_EMPTY_KEY)
 	codeEmptyIdentifier    = int(C.USERSIG_ERR_EMPTY_IDENTIFIER)
 	codeIdentifierNul      = int(C.USERSIG_ERR_IDENTIFIER_CONTAINS_NUL)
@@ -128,10 +123,10 @@ const (
 )
 
 const (
-	mintPlain   = C.int(C.US_PLAIN)
-	mintUserbuf = C.int(C.US_USERBUF)
-	mintRoom    = C.int(C.US_ROOM)
-	mintStrRoom = C.int(C.US_STR_ROOM)
+	mintPlain      = C.int32_t(C.USERSIG_MINT_PLAIN)
+	mintUserbuf    = C.int32_t(C.USERSIG_MINT_USERBUF)
+	mintRoom       = C.int32_t(C.USERSIG_MINT_ROOM)
+	mintStringRoom = C.int32_t(C.USERSIG_MINT_STRING_ROOM)
 )
 
 // The handle types, for the files that do not import "C".
@@ -163,14 +158,14 @@ var scratch = sync.Pool{New: func() any { return new([scratchSize]byte) }}
 
 // mintArgs are the inputs of one minting call.
 type mintArgs struct {
-	what       C.int
+	what       C.int32_t
 	identifier string
 	expire     uint64
 	at         bool
 	time       uint64
 	userbuf    []byte
 	roomID     uint32
-	room       string
+	stringRoom string
 	privileges uint32
 }
 
@@ -192,7 +187,7 @@ func mint(s *C.usersig_signer, a *mintArgs) (string, error) {
 	for attempt := 0; ; attempt++ {
 		var n C.size_t
 		rc := int(C.us_mint(s, a.what, a.identifier, C.uint64_t(a.expire), cBool(a.at),
-			C.uint64_t(a.time), ub, ubLen, C.uint32_t(a.roomID), a.room,
+			C.uint64_t(a.time), ub, ubLen, C.uint32_t(a.roomID), a.stringRoom,
 			C.uint32_t(a.privileges), (*C.char)(unsafe.Pointer(&out[0])), C.size_t(len(out)), &n))
 		switch {
 		case rc == codeOK:
@@ -225,7 +220,7 @@ func verify(v *C.usersig_verifier, a *verifyArgs) (*Claims, error) {
 	for attempt := 0; ; attempt++ {
 		var c C.usersig_claims
 		rc := int(C.us_verify(v, a.token, a.identifier, cBool(a.at), C.uint64_t(a.now),
-			C.int32_t(e.kind), ub, ubLen, C.uint32_t(e.roomID), e.room,
+			C.int32_t(e.kind), ub, ubLen, C.uint32_t(e.roomID), e.stringRoom,
 			C.uint32_t(e.privileges), &c, (*C.uint8_t)(unsafe.Pointer(&out[0])),
 			C.size_t(len(out))))
 		switch {
@@ -251,35 +246,17 @@ func claimsFrom(identifier string, c *C.usersig_claims, userbuf []byte) *Claims 
 		claims.Userbuf = append([]byte{}, userbuf[:c.userbuf_len]...)
 	}
 	if bool(c.has_private_map_key) {
-		pmk := &PrivateMapKey{
-			StringRoom: bool(c.pmk_is_string_room),
-			RoomID:     uint32(c.pmk_room_id),
-			Privileges: Privileges(c.pmk_privileges),
-			ExpiresAt:  uint32(c.pmk_expires_at),
+		// The account and the string room are located in the userbuf by the library.
+		claims.PrivateMapKey = &PrivateMapKey{
+			Account:       string(userbuf[c.pmk_account_offset:][:c.pmk_account_len]),
+			HasStringRoom: bool(c.pmk_has_string_room),
+			StringRoom:    string(userbuf[c.pmk_string_room_offset:][:c.pmk_string_room_len]),
+			RoomID:        uint32(c.pmk_room_id),
+			Privileges:    Privileges(c.pmk_privileges),
+			ExpiresAt:     uint32(c.pmk_expires_at),
 		}
-		if pmk.StringRoom {
-			pmk.Room = stringRoom(claims.Userbuf)
-		}
-		claims.PrivateMapKey = pmk
 	}
 	return claims
-}
-
-// stringRoom reads the room text of a version-1 PrivateMapKey (FORMAT.md §6: account length L at
-// offset 1, room length R at 23+L, the room at 25+L), which the library validated.
-func stringRoom(b []byte) string {
-	if len(b) < 3 {
-		return ""
-	}
-	l := int(b[1])<<8 | int(b[2])
-	if len(b) < 25+l {
-		return ""
-	}
-	r := int(b[23+l])<<8 | int(b[24+l])
-	if len(b) < 25+l+r {
-		return ""
-	}
-	return string(b[25+l : 25+l+r])
 }
 
 func newSignerHandle(sdkappid uint64, key string, compression Compression) (*C.usersig_signer, error) {
@@ -311,11 +288,11 @@ const (
 	defaultMaxTokenLen    = int(C.USERSIG_MAX_TOKEN_LEN)
 	defaultMaxInflatedLen = int(C.USERSIG_MAX_INFLATED_LEN)
 
-	expectAnything  = int32(C.USERSIG_EXPECT_ANYTHING)
-	expectNoUserbuf = int32(C.USERSIG_EXPECT_NO_USERBUF)
-	expectUserbuf   = int32(C.USERSIG_EXPECT_USERBUF)
-	expectRoom      = int32(C.USERSIG_EXPECT_ROOM)
-	expectStrRoom   = int32(C.USERSIG_EXPECT_STR_ROOM)
+	expectAnything   = int32(C.USERSIG_EXPECT_ANYTHING)
+	expectNoUserbuf  = int32(C.USERSIG_EXPECT_NO_USERBUF)
+	expectUserbuf    = int32(C.USERSIG_EXPECT_USERBUF)
+	expectRoom       = int32(C.USERSIG_EXPECT_ROOM)
+	expectStringRoom = int32(C.USERSIG_EXPECT_STRING_ROOM)
 
 	compressionStored   = int(C.USERSIG_COMPRESSION_STORED)
 	compressionFast     = int(C.USERSIG_COMPRESSION_FAST)

@@ -6,8 +6,8 @@ import (
 )
 
 // Sentinels, one per error kind, for errors.Is. The errors this package returns are
-// *VerifyError (the eight verification kinds) or *Error (everything else); both match their
-// kind's sentinel:
+// *VerifyError (the eight verification kinds), *CallbackError (a refused callback request,
+// callback.go) or *Error (everything else); each matches its kind's sentinel:
 //
 //	if errors.Is(err, usersig.ErrExpired) { /* mint a new token */ }
 //
@@ -25,6 +25,12 @@ var (
 	ErrNotYetValid        = errors.New("usersig: not_yet_valid")
 	ErrExpired            = errors.New("usersig: expired")
 	ErrUserbufMismatch    = errors.New("usersig: userbuf_mismatch")
+
+	// Verifying a callback (CallbackError): the request carries no Sign, or it is outside the
+	// IM verifier's window. A callback also fails with ErrMalformed, ErrBadSignature and
+	// ErrSdkAppIDMismatch.
+	ErrMissingSignature = errors.New("usersig: missing_signature")
+	ErrStale            = errors.New("usersig: stale")
 
 	// Minting and arguments.
 	ErrEmptyKey              = errors.New("usersig: empty_key")
@@ -61,6 +67,8 @@ var sentinels = map[int]error{
 	codeNotYetValid:        ErrNotYetValid,
 	codeExpired:            ErrExpired,
 	codeUserbufMismatch:    ErrUserbufMismatch,
+	codeMissingSignature:   ErrMissingSignature,
+	codeStale:              ErrStale,
 	codeEmptyKey:           ErrEmptyKey,
 	codeEmptyIdentifier:    ErrEmptyIdentifier,
 	codeIdentifierNul:      ErrIdentifierContainsNUL,

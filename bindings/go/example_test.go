@@ -44,7 +44,7 @@ func ExampleSigner_PrivateMapKeyStringRoom() {
 		usersig.PrivEnterRoom|usersig.PrivRecvAudio)
 	claims, err := verifier.VerifyExpect(pmk, "alice",
 		usersig.ExpectStringRoom("lobby", usersig.PrivEnterRoom))
-	fmt.Println(claims.PrivateMapKey.Room, claims.PrivateMapKey.Privileges, err)
+	fmt.Println(claims.PrivateMapKey.StringRoom, claims.PrivateMapKey.Privileges, err)
 	// Output: lobby enter_room|recv_audio <nil>
 }
 

@@ -157,23 +157,23 @@ func (s *Signer) PrivateMapKeyAt(identifier string, expire time.Duration, roomID
 	return s.mint(&mintArgs{what: mintRoom, identifier: identifier, expire: e, roomID: roomID, privileges: uint32(privileges), at: true, time: t})
 }
 
-// PrivateMapKeyStringRoom mints a PrivateMapKey for the string room room (UTF-8, at most
-// 65535 bytes). An empty room means numeric room 0 (FORMAT.md §6).
-func (s *Signer) PrivateMapKeyStringRoom(identifier string, expire time.Duration, room string, privileges Privileges) (string, error) {
+// PrivateMapKeyStringRoom mints a PrivateMapKey for the string room stringRoom (UTF-8, at most
+// 65535 bytes). An empty string room means numeric room 0 (FORMAT.md §6).
+func (s *Signer) PrivateMapKeyStringRoom(identifier string, expire time.Duration, stringRoom string, privileges Privileges) (string, error) {
 	e, err := seconds("expire", expire)
 	if err != nil {
 		return "", err
 	}
-	return s.mint(&mintArgs{what: mintStrRoom, identifier: identifier, expire: e, room: room, privileges: uint32(privileges)})
+	return s.mint(&mintArgs{what: mintStringRoom, identifier: identifier, expire: e, stringRoom: stringRoom, privileges: uint32(privileges)})
 }
 
 // PrivateMapKeyStringRoomAt is PrivateMapKeyStringRoom issued at issuedAt.
-func (s *Signer) PrivateMapKeyStringRoomAt(identifier string, expire time.Duration, room string, privileges Privileges, issuedAt time.Time) (string, error) {
+func (s *Signer) PrivateMapKeyStringRoomAt(identifier string, expire time.Duration, stringRoom string, privileges Privileges, issuedAt time.Time) (string, error) {
 	e, t, err := secondsAt(expire, issuedAt)
 	if err != nil {
 		return "", err
 	}
-	return s.mint(&mintArgs{what: mintStrRoom, identifier: identifier, expire: e, room: room, privileges: uint32(privileges), at: true, time: t})
+	return s.mint(&mintArgs{what: mintStringRoom, identifier: identifier, expire: e, stringRoom: stringRoom, privileges: uint32(privileges), at: true, time: t})
 }
 
 // seconds converts a duration the format carries in whole seconds, refusing what it cannot

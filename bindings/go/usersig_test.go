@@ -139,7 +139,7 @@ func TestSpecPrivateMapKeyExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := c.PrivateMapKey; p == nil || !p.StringRoom || p.Room != "1000000040" || p.Privileges != usersig.PrivAll {
+	if p := c.PrivateMapKey; p == nil || !p.HasStringRoom || p.StringRoom != "1000000040" || p.Account != "xiaojun" || p.Privileges != usersig.PrivAll {
 		t.Fatalf("%+v", c.PrivateMapKey)
 	}
 }
@@ -185,7 +185,7 @@ func TestRoundTripsWithTheSystemClock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := c.PrivateMapKey; p == nil || p.StringRoom || p.RoomID != 42 || p.Room != "" ||
+	if p := c.PrivateMapKey; p == nil || p.HasStringRoom || p.RoomID != 42 || p.StringRoom != "" ||
 		p.Privileges != usersig.PrivEnterRoom|usersig.PrivRecvAudio || uint64(p.ExpiresAt) != c.ExpiresAt {
 		t.Fatalf("%+v", c.PrivateMapKey)
 	}
@@ -197,7 +197,7 @@ func TestRoundTripsWithTheSystemClock(t *testing.T) {
 	if c, err = v.VerifyExpect(tok, "alice", usersig.ExpectStringRoom("lobby-小", usersig.PrivAll)); err != nil {
 		t.Fatal(err)
 	}
-	if c.PrivateMapKey.Room != "lobby-小" {
+	if c.PrivateMapKey.StringRoom != "lobby-小" || c.PrivateMapKey.Account != "alice" {
 		t.Fatalf("%+v", c.PrivateMapKey)
 	}
 }
@@ -399,7 +399,7 @@ func TestEmptyInputsAreEmptyNotNull(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, err := v.VerifyExpectAt(tok, "a", usersig.ExpectRoom(0, usersig.PrivAll), issued)
-	if err != nil || c.PrivateMapKey.StringRoom {
+	if err != nil || c.PrivateMapKey.HasStringRoom {
 		t.Fatalf("%v %+v", err, c)
 	}
 }

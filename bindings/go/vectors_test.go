@@ -139,10 +139,10 @@ func TestEveryOfficialVectorVerifiesOrFailsWithItsKind(t *testing.T) {
 				if pmk == nil || uint32(pmk.Privileges) != v.Privileges || uint64(pmk.ExpiresAt) != v.Time+v.Expire {
 					t.Fatalf("private map key %+v", pmk)
 				}
-				if v.RoomID != nil && (pmk.StringRoom || pmk.RoomID != *v.RoomID) {
+				if v.RoomID != nil && (pmk.HasStringRoom || pmk.RoomID != *v.RoomID) {
 					t.Fatalf("numeric room: %+v", pmk)
 				}
-				if v.RoomStr != nil && (!pmk.StringRoom || pmk.Room != *v.RoomStr) {
+				if v.RoomStr != nil && (!pmk.HasStringRoom || pmk.StringRoom != *v.RoomStr) {
 					t.Fatalf("string room: %+v", pmk)
 				}
 			}

@@ -149,7 +149,7 @@ type Expect struct {
 	kind       int32
 	userbuf    []byte
 	roomID     uint32
-	room       string
+	stringRoom string
 	privileges Privileges
 }
 
@@ -165,10 +165,10 @@ func ExpectRoom(roomID uint32, privileges Privileges) Expect {
 	return Expect{kind: expectRoom, roomID: roomID, privileges: privileges}
 }
 
-// ExpectStringRoom requires a PrivateMapKey for the string room granting at least
-// privileges (an empty room means numeric room 0, FORMAT.md §6).
-func ExpectStringRoom(room string, privileges Privileges) Expect {
-	return Expect{kind: expectStrRoom, room: room, privileges: privileges}
+// ExpectStringRoom requires a PrivateMapKey for the string room stringRoom granting at least
+// privileges (an empty string room means numeric room 0, FORMAT.md §6).
+func ExpectStringRoom(stringRoom string, privileges Privileges) Expect {
+	return Expect{kind: expectStringRoom, stringRoom: stringRoom, privileges: privileges}
 }
 
 // Claims is what a valid token says.
@@ -200,11 +200,13 @@ func unixTime(s uint64) time.Time {
 	return time.Unix(int64(s), 0)
 }
 
-// PrivateMapKey is a TRTC PrivateMapKey read from a token's userbuf.
+// PrivateMapKey is a TRTC PrivateMapKey read from a token's userbuf: what the app signed,
+// checked against a room only by a Verify with ExpectRoom or ExpectStringRoom.
 type PrivateMapKey struct {
-	StringRoom bool       // the key names a string room (Room), not a numeric one (RoomID)
-	RoomID     uint32     // the numeric room; 0 for a string room
-	Room       string     // the string room; "" for a numeric room
-	Privileges Privileges // the privileges granted
-	ExpiresAt  uint32     // the absolute expiry, Unix seconds
+	Account       string     // the account (identifier) the key is for
+	HasStringRoom bool       // the key names a string room (StringRoom), not a numeric one (RoomID)
+	StringRoom    string     // the string room; "" for a numeric room
+	RoomID        uint32     // the numeric room; 0 for a string room
+	Privileges    Privileges // the privileges granted
+	ExpiresAt     uint32     // the absolute expiry, Unix seconds
 }

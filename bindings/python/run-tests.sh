@@ -20,7 +20,9 @@ PYTHON=${PYTHON:-python3}
 # Absolute, as the steps below change directory (a venv's python is kept, not resolved).
 case $PYTHON in */*) PYTHON=$(cd "$(dirname "$PYTHON")" && pwd)/$(basename "$PYTHON") ;; esac
 KEY=5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e
-export USERSIG_LIB=$TARGET/release/libusersig.so
+# The package must load the library pip built into it: no USERSIG_LIB from outside.
+unset USERSIG_LIB
+LIBRARY=$TARGET/release/libusersig.so
 
 rm -rf "$BUILD"
 mkdir -p "$LOGS"
@@ -28,8 +30,8 @@ mkdir -p "$LOGS"
 . "$ROOT/scripts/steps.sh"
 
 run cargo-build-release bash -c "cd '$ROOT' && cargo build --release"
-if [ ! -f "$USERSIG_LIB" ]; then
-  echo "no library to test: $USERSIG_LIB"
+if [ ! -f "$LIBRARY" ]; then
+  echo "no library to test: $LIBRARY"
   failed=$((failed + 1))
   summary
 fi
@@ -55,12 +57,35 @@ pip_install() {
 }
 run pip-install pip_install
 
-# The tests must import the installed package, not the source tree.
+# `pip wheel` makes a platform wheel with the library inside.
+wheel() {
+  local dir=$BUILD/wheel clean="rm -rf $PY_DIR/build $PY_DIR/src/usersig.egg-info"
+  $clean
+  "$PYTHON" -m pip wheel --disable-pip-version-check --no-deps --no-build-isolation -w "$dir" "$PY_DIR"
+  local rc=$?
+  $clean
+  [ $rc -eq 0 ] || return 1
+  "$PYTHON" - "$dir" <<'PY'
+import pathlib, sys, zipfile
+[whl] = pathlib.Path(sys.argv[1]).glob("usersig-*.whl")
+print(whl.name)
+assert not whl.name.endswith("-none-any.whl"), "a native library needs a platform wheel"
+assert "usersig/libusersig.so" in zipfile.ZipFile(whl).namelist(), "no library in the wheel"
+PY
+}
+run pip-wheel wheel
+
+# The tests must import the installed package, not the source tree, and the package must load
+# the library pip built into it.
 installed() (
   cd "$BUILD" && "$PYTHON" -c '
-import sys, usersig
-print(usersig.__file__, usersig.library_version())
-sys.exit("imported from the source tree" if "/bindings/python/src/" in usersig.__file__ else 0)'
+import os, sys, usersig
+from usersig import _native
+print(usersig.__file__, usersig.library_version(), _native.library_path())
+if "/bindings/python/src/" in usersig.__file__:
+    sys.exit("imported from the source tree")
+if os.path.dirname(_native.library_path()) != os.path.dirname(usersig.__file__):
+    sys.exit("the library was not loaded from inside the installed package")'
 )
 run import-installed-package installed
 
@@ -73,7 +98,7 @@ run pytest pytest_suite
 # with the command line the README gives (checked to be in the file).
 readme_examples() (
   local readme=$PY_DIR/README-section.md dir=$BUILD/readme
-  local cmd="USERSIG_KEY=$KEY USERSIG_LIB=\"\$USERSIG/target/release/libusersig.so\" python3 app.py"
+  local cmd="USERSIG_KEY=$KEY python3 app.py"
   grep -qF -- "$cmd" "$readme" || { echo "not in README-section.md: $cmd"; return 1; }
   grep -qF -- 'python3 -m pip install "$USERSIG/bindings/python"' "$readme" || return 1
   mkdir -p "$dir" && cd "$dir" || return 1

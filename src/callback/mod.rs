@@ -109,7 +109,7 @@ impl CallbackErrorKind {
     ];
 
     /// The stable name.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::Malformed => "malformed",
             Self::MissingSignature => "missing_signature",
@@ -204,6 +204,13 @@ impl fmt::Display for SecretError {
                 self.what, self.len, self.max
             )
         }
+    }
+}
+
+impl SecretError {
+    /// The secret was empty (rather than too long).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
     }
 }
 

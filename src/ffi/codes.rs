@@ -12,6 +12,7 @@
 use std::ffi::{CStr, c_char, c_int};
 
 use super::Code;
+use crate::callback::{CallbackError, CallbackErrorKind, SecretError};
 use crate::rest::UrlError;
 use crate::{ErrorKind, KeyError, KeyErrorKind, SignError, SignErrorKind, VerifyError};
 
@@ -111,6 +112,17 @@ result_codes! {
     /// Verification: the userbuf is not what the caller's expectation requires.
     USERSIG_ERR_USERBUF_MISMATCH = 8, "userbuf_mismatch",
         "the token's userbuf is not what the caller expected";
+    /// Verifying a callback (`usersig_im_callback_verify*`, `usersig_trtc_callback_verify`): the
+    /// request carries no `Sign` (or, IM, no `RequestTime`): callback authentication is off in
+    /// the console, or the request is not from Tencent. A callback that is unreadable, wrongly
+    /// signed or for another app is `USERSIG_ERR_MALFORMED`, `USERSIG_ERR_BAD_SIGNATURE` or
+    /// `USERSIG_ERR_SDKAPPID_MISMATCH`, the same concepts as for tokens.
+    USERSIG_ERR_MISSING_SIGNATURE = 9, "missing_signature",
+        "the callback request carries no Sign (or no RequestTime): turn on callback authentication, or it is not from Tencent";
+    /// Verifying an IM callback: `RequestTime` is further than the verifier's window from the
+    /// clock (a replay, or a clock that needs NTP).
+    USERSIG_ERR_STALE = 10, "stale",
+        "the callback's RequestTime is outside the accepted window from this clock (a replay, or a clock that needs NTP)";
 
     /// Minting, or creating a signer or a verifier: the key is empty.
     USERSIG_ERR_EMPTY_KEY = 20, "empty_key", "the key is empty";
@@ -228,6 +240,20 @@ impl ErrorKind {
     }
 }
 
+impl CallbackErrorKind {
+    /// The result code of this kind: the token verification codes where the concept is the
+    /// same (malformed, bad signature, another SDKAppID), rows of their own otherwise.
+    pub(crate) const fn result_code(self) -> c_int {
+        match self {
+            CallbackErrorKind::Malformed => USERSIG_ERR_MALFORMED,
+            CallbackErrorKind::MissingSignature => USERSIG_ERR_MISSING_SIGNATURE,
+            CallbackErrorKind::BadSignature => USERSIG_ERR_BAD_SIGNATURE,
+            CallbackErrorKind::Stale => USERSIG_ERR_STALE,
+            CallbackErrorKind::SdkAppIdMismatch => USERSIG_ERR_SDKAPPID_MISMATCH,
+        }
+    }
+}
+
 impl SignErrorKind {
     /// The result code of this kind.
     pub(crate) const fn result_code(self) -> c_int {
@@ -280,6 +306,19 @@ const _: () = {
         );
         kinds = rest;
     }
+    let mut kinds: &[CallbackErrorKind] = &CallbackErrorKind::ALL;
+    while let [kind, rest @ ..] = kinds {
+        let code = kind.result_code();
+        assert!(
+            row(code).is_some() && code >= 1 && code <= 19,
+            "CallbackErrorKind: 1-19"
+        );
+        assert!(
+            same(kind_name(code), kind.as_str()),
+            "CallbackErrorKind: named as its row"
+        );
+        kinds = rest;
+    }
     let mut kinds: &[SignErrorKind] = &SignErrorKind::ALL;
     while let [kind, rest @ ..] = kinds {
         let code = kind.result_code();
@@ -315,6 +354,24 @@ const fn same(a: &str, b: &str) -> bool {
 impl From<VerifyError> for Code {
     fn from(err: VerifyError) -> Code {
         Code(err.kind().result_code())
+    }
+}
+
+impl From<CallbackError> for Code {
+    fn from(err: CallbackError) -> Code {
+        Code(err.kind().result_code())
+    }
+}
+
+impl From<SecretError> for Code {
+    /// An empty token or key is `USERSIG_ERR_EMPTY_KEY`; one longer than the console allows,
+    /// `USERSIG_ERR_INVALID_ARGUMENT`.
+    fn from(err: SecretError) -> Code {
+        Code(if err.is_empty() {
+            USERSIG_ERR_EMPTY_KEY
+        } else {
+            USERSIG_ERR_INVALID_ARGUMENT
+        })
     }
 }
 
@@ -406,8 +463,22 @@ mod tests {
     }
 
     #[test]
+    fn callback_kinds_share_the_concepts_and_add_two_rows() {
+        let mut own = Vec::new();
+        for kind in CallbackErrorKind::ALL {
+            let code = kind.result_code();
+            // SAFETY: always safe.
+            assert_eq!(text(unsafe { usersig_error_kind(code) }), kind.as_str());
+            if !ErrorKind::ALL.iter().any(|k| k.result_code() == code) {
+                own.push(code);
+            }
+        }
+        assert_eq!(own, [USERSIG_ERR_MISSING_SIGNATURE, USERSIG_ERR_STALE]);
+    }
+
+    #[test]
     fn every_row_is_named_after_its_kind_and_answered_for() {
-        assert_eq!(RESULT_CODES.len(), 26);
+        assert_eq!(RESULT_CODES.len(), 28);
         for row in RESULT_CODES {
             let name = match row.code {
                 0 => "USERSIG_OK".to_owned(),
@@ -425,7 +496,7 @@ mod tests {
             };
             assert_eq!((text(kind), text(message)), (row.kind, row.message));
         }
-        for code in [9, 12345, -1, c_int::MIN, c_int::MAX] {
+        for code in [11, 12345, -1, c_int::MIN, c_int::MAX] {
             // SAFETY: always safe.
             let (kind, message) =
                 unsafe { (usersig_error_kind(code), usersig_error_message(code)) };

@@ -26,7 +26,7 @@
 //! The module is laid out as the header is: this file holds the conventions, the version, the
 //! sizes, the panic boundary and the pointer/length and output-buffer helpers every export
 //! uses; `codes` the result codes; then one file per C object family: `signer`, `verifier`,
-//! `inspect` and `rest`.
+//! `inspect`, `rest` and `callback`.
 #![deny(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 
 use std::ffi::{c_char, c_int};
@@ -42,7 +42,7 @@ use crate::Privileges;
 /// compile time). `USERSIG_VERSION_STRING` is `"MAJOR.MINOR.PATCH"`.
 pub const USERSIG_VERSION_MAJOR: u32 = 0;
 /// The library's minor version.
-pub const USERSIG_VERSION_MINOR: u32 = 1;
+pub const USERSIG_VERSION_MINOR: u32 = 2;
 /// The library's patch version.
 pub const USERSIG_VERSION_PATCH: u32 = 0;
 
@@ -123,6 +123,9 @@ mod inspect;
 
 mod rest;
 
+mod callback;
+
+pub use callback::*;
 pub use codes::*;
 pub use inspect::*;
 pub use rest::*;

@@ -98,12 +98,14 @@ unsafe fn rest_url(
 /// Writes the URL of one REST API request (FORMAT.md §8):
 /// `<base>/v4/<service>/<command>?sdkappid=<n>&identifier=<admin>&usersig=<token>&random=<u32>&contenttype=json`.
 /// POST a JSON body to it (`{}` when there is nothing to send, never an empty body) with any
-/// HTTP client; the library has none. Mint the admin UserSig with `usersig_sign` for the app
+/// HTTP client; the library has none. Mint the admin UserSig with `usersig_mint` for the app
 /// administrator, keep it, and mint a new one shortly before it expires: never one per request.
 ///
 /// - `endpoint`, `endpoint_len`: a region code (`cn`, `sgp`, `kr`, `jpn`, `ger`, `ind`, `usa`,
 ///   `idn`, or a longer name such as `singapore`; any case), or a base URL
-///   `http(s)://host[:port][/prefix]` (any text containing `://`; a trailing `/` is dropped).
+///   `https://host[:port][/prefix]` (any text containing `://`; a trailing `/` is dropped).
+///   Plain `http://` is accepted only for a loopback host (`localhost`, `127.0.0.0/8`,
+///   `[::1]`): the URL carries the admin UserSig, which must not cross a network in cleartext.
 ///   Empty (`(NULL, 0)`) is China, `https://console.tim.qq.com`.
 /// - `service`, `command`: e.g. `openim`, `sendmsg`; `[A-Za-z0-9_]` only.
 /// - `sdkappid`: the app's SDKAppID, not 0.
@@ -411,6 +413,30 @@ mod tests {
             err("https://x/?q", "openim", "a", "t"),
             Err(USERSIG_ERR_BAD_BASE_URL)
         );
+        for remote in [
+            "http://example.com",
+            "HTTP://example.com/p",
+            "http://127.0.0.1.evil.com",
+            "http://localhost.evil.com",
+            "http://127.0.0.1@evil.com",
+        ] {
+            assert_eq!(
+                err(remote, "openim", "a", "t"),
+                Err(USERSIG_ERR_BAD_BASE_URL),
+                "{remote}"
+            );
+        }
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://localhost",
+            "http://[::1]:9",
+        ] {
+            assert!(
+                rest_url_of(local, "openim", "a", "t", None, 1024)
+                    .is_ok_and(|url| url.starts_with(local)),
+                "{local}"
+            );
+        }
         assert_eq!(
             err("cn", "../x", "a", "t"),
             Err(USERSIG_ERR_BAD_PATH_SEGMENT)

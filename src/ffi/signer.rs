@@ -1,4 +1,5 @@
-//! Minting: the `usersig_signer` handle and the `usersig_sign*` exports.
+//! Minting: the `usersig_signer` handle, the `usersig_mint_params` struct and the
+//! `usersig_mint*` exports.
 
 use std::ffi::{c_char, c_int};
 
@@ -6,7 +7,7 @@ use super::{
     Code, TextOut, USERSIG_ERR_BUFFER_TOO_SMALL, USERSIG_ERR_INVALID_ARGUMENT,
     USERSIG_ERR_NULL_ARGUMENT, bytes_in, free_handle, handle, privileges, put_handle, str_in,
 };
-use crate::{Compression, Mint, Privileges, Room, Signer};
+use crate::{Compression, Mint, Room, Signer};
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -38,6 +39,18 @@ pub const USERSIG_PRIV_RECV_SUB_STREAM: u32 = 128;
 /// All eight privileges.
 pub const USERSIG_PRIV_ALL: u32 = 255;
 
+/// Mint kind: a plain UserSig, no userbuf (the kind of a zeroed `usersig_mint_params`).
+pub const USERSIG_MINT_PLAIN: i32 = 0;
+/// Mint kind: a UserSig carrying `userbuf`/`userbuf_len` as `TLS.userbuf` (an empty userbuf
+/// is still carried, FORMAT.md §7).
+pub const USERSIG_MINT_USERBUF: i32 = 1;
+/// Mint kind: a TRTC PrivateMapKey (FORMAT.md §6) for numeric room `room_id`, granting
+/// `privileges`.
+pub const USERSIG_MINT_ROOM: i32 = 2;
+/// Mint kind: a TRTC PrivateMapKey for string room `string_room`/`string_room_len`, granting
+/// `privileges` (an empty string room means numeric room 0, FORMAT.md §6).
+pub const USERSIG_MINT_STRING_ROOM: i32 = 3;
+
 // ---------------------------------------------------------------------------------------------
 // The handle
 // ---------------------------------------------------------------------------------------------
@@ -48,6 +61,44 @@ pub const USERSIG_PRIV_ALL: u32 = 255;
 #[allow(non_camel_case_types)]
 pub struct usersig_signer {
     signer: Signer,
+}
+
+/// What to mint, for `usersig_mint` and `usersig_mint_at`. Start from a zeroed struct
+/// (`usersig_mint_params p = {0};`, a plain token), then set `kind` to one of the
+/// `USERSIG_MINT_*` values, the identifier, the lifetime, and the fields that kind names.
+/// Unlike `usersig_expect`, the fields a kind does not name must stay zero (NULL pointers,
+/// zero lengths and numbers): a userbuf or a room set under the wrong kind is
+/// `USERSIG_ERR_INVALID_ARGUMENT`, not silently left out of the token. Pointers follow the
+/// input convention (`(NULL, 0)` is empty, nothing is NUL-terminated) and are read during the
+/// call only.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+pub struct usersig_mint_params {
+    /// One of the `USERSIG_MINT_*` values; any other is `USERSIG_ERR_INVALID_ARGUMENT`.
+    pub kind: i32,
+    /// Every kind: the identifier (the user, or the PrivateMapKey's account), UTF-8, not
+    /// empty, no NUL byte. Borrowed for the call.
+    pub identifier: *const c_char,
+    /// The length of `identifier` in bytes.
+    pub identifier_len: usize,
+    /// Every kind: the lifetime in seconds, from the issue time (`USERSIG_DEFAULT_EXPIRE_SECS`
+    /// is the documented default; 0 is a token that expires at once). A PrivateMapKey's
+    /// absolute expiry, issue time + `expire`, must fit in 32 bits.
+    pub expire: u64,
+    /// `USERSIG_MINT_USERBUF`: the userbuf, any bytes, at most 65535. Borrowed for the call.
+    pub userbuf: *const u8,
+    /// The length of `userbuf` in bytes.
+    pub userbuf_len: usize,
+    /// `USERSIG_MINT_ROOM`: the numeric room.
+    pub room_id: u32,
+    /// `USERSIG_MINT_STRING_ROOM`: the string room, UTF-8, not NUL-terminated, at most 65535
+    /// bytes. Borrowed for the call.
+    pub string_room: *const c_char,
+    /// The length of `string_room` in bytes.
+    pub string_room_len: usize,
+    /// `USERSIG_MINT_ROOM`, `USERSIG_MINT_STRING_ROOM`: the privileges granted (bits of
+    /// `USERSIG_PRIV_*`; above 255 is `USERSIG_ERR_INVALID_ARGUMENT`).
+    pub privileges: u32,
 }
 
 // The thread-safety promise above, checked by the compiler: a signer is shared by reference
@@ -121,49 +172,69 @@ pub unsafe extern "C" fn usersig_signer_free(signer: *mut usersig_signer) {
     })
 }
 
-/// What to mint, with the pointers already borrowed.
-enum Payload<'a> {
-    Plain,
-    Userbuf(&'a [u8]),
-    Room(Room<'a>, Privileges),
-}
-
-/// The body of every mint export: borrow, mint, write.
+/// Reads the caller's parameters into a [`Mint`].
 ///
 /// # Safety
-/// The pointer contracts of the `usersig_sign*` functions.
-#[allow(clippy::too_many_arguments)]
-unsafe fn sign(
+/// `params` must be NULL or point to a readable `usersig_mint_params` whose pointers follow
+/// the input convention, valid for `'a`.
+unsafe fn mint_params<'a>(params: *const usersig_mint_params) -> Result<Mint<'a>, Code> {
+    // SAFETY: a non-NULL `params` points to a readable, initialized `usersig_mint_params`
+    // (caller contract); its fields are plain integers and pointers, valid for any bit pattern.
+    let p = unsafe { params.as_ref() }.ok_or(Code(USERSIG_ERR_NULL_ARGUMENT))?;
+    let invalid = Code(USERSIG_ERR_INVALID_ARGUMENT);
+    // The fields a kind does not name must be zero: a userbuf or a room set under the wrong
+    // kind is a mistake that would otherwise mint a token without it.
+    let no_userbuf = p.userbuf.is_null() && p.userbuf_len == 0;
+    let no_string_room = p.string_room.is_null() && p.string_room_len == 0;
+    let no_room = p.room_id == 0 && p.privileges == 0;
+    // SAFETY: `identifier`/`identifier_len` is a readable input (caller contract).
+    let identifier = unsafe { str_in(p.identifier, p.identifier_len) }?;
+    let mint = Mint::new(identifier).expire_secs(p.expire);
+    Ok(match p.kind {
+        USERSIG_MINT_PLAIN if no_userbuf && no_room && no_string_room => mint,
+        USERSIG_MINT_USERBUF if no_room && no_string_room => {
+            // SAFETY: `userbuf`/`userbuf_len` is a readable input (caller contract).
+            mint.userbuf(unsafe { bytes_in(p.userbuf, p.userbuf_len) }?)
+        }
+        USERSIG_MINT_ROOM if no_userbuf && no_string_room => {
+            mint.private_map_key(Room::Numeric(p.room_id), privileges(p.privileges)?)
+        }
+        USERSIG_MINT_STRING_ROOM if no_userbuf && p.room_id == 0 => {
+            // SAFETY: `string_room`/`string_room_len` is a readable input (caller contract).
+            let room = unsafe { str_in(p.string_room, p.string_room_len) }?;
+            mint.private_map_key(Room::Str(room), privileges(p.privileges)?)
+        }
+        _ => return Err(invalid),
+    })
+}
+
+/// The body of both mint exports: borrow, mint, write.
+///
+/// # Safety
+/// The pointer contracts of `usersig_mint_at`.
+unsafe fn mint(
     signer: *const usersig_signer,
-    identifier: *const c_char,
-    identifier_len: usize,
-    expire: u64,
-    time: Option<u64>,
-    payload: Payload<'_>,
+    params: *const usersig_mint_params,
+    now: Option<u64>,
     out: *mut c_char,
     cap: usize,
     len: *mut usize,
 ) -> Result<(), Code> {
-    // SAFETY: forwarded caller contracts: a live signer, a readable identifier, a writable
+    // SAFETY: forwarded caller contracts: a live signer, readable parameters, a writable
     // output buffer and length.
-    let (signer, identifier, text_out) = unsafe {
+    let (signer, mut mint, text_out) = unsafe {
         (
             handle(signer)?,
-            str_in(identifier, identifier_len)?,
+            mint_params(params)?,
             TextOut::new(out, cap, len)?,
         )
     };
-    let mut mint = Mint::new(identifier).expire_secs(expire);
-    if let Some(time) = time {
-        mint = mint.time(time);
+    if let Some(now) = now {
+        mint = mint.time(now);
     }
-    mint = match payload {
-        Payload::Plain => mint,
-        Payload::Userbuf(bytes) => mint.userbuf(bytes),
-        Payload::Room(room, privileges) => mint.private_map_key(room, privileges),
-    };
     // Minted straight into the caller's buffer (no allocation, no copy; issue 5), the last
-    // byte kept for the NUL.
+    // byte kept for the NUL. The encoder writes the token's bytes and nothing past them, so
+    // `out[..=*len]` is all that is written: a caller may share the rest of its buffer.
     let TextOut { buf, len } = text_out;
     let room = buf.len().saturating_sub(1);
     let written = signer
@@ -185,315 +256,60 @@ unsafe fn sign(
     }
 }
 
-/// Mints a plain UserSig for `identifier`, issued now (the system clock), valid for `expire`
-/// seconds (`USERSIG_DEFAULT_EXPIRE_SECS` is the documented default).
+/// Mints a token as `params` describe, issued now (the system clock). See `usersig_mint_at`.
+///
+/// # Safety
+/// As `usersig_mint_at`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn usersig_mint(
+    signer: *const usersig_signer,
+    params: *const usersig_mint_params,
+    out: *mut c_char,
+    cap: usize,
+    len: *mut usize,
+) -> c_int {
+    ffi_boundary!({
+        // SAFETY: the caller's contract is `mint`'s.
+        Ok(unsafe { mint(signer, params, None, out, cap, len) }?)
+    })
+}
+
+/// Mints a token as `params` describe (a plain UserSig, one carrying a userbuf, or a TRTC
+/// PrivateMapKey), issued at `now` (Unix seconds): the same arguments always give the same
+/// token.
 ///
 /// - `signer`: borrowed for the call.
-/// - `identifier`, `identifier_len`: UTF-8, not NUL-terminated; read during the call only.
+/// - `params`: required; read during the call only (see `usersig_mint_params`).
 /// - `out`, `cap`, `len`: the token is written to `out` with a NUL, `*len` set to its length
 ///   without the NUL. A buffer of `USERSIG_MAX_TOKEN_LEN + 1` bytes holds any token a
 ///   verifier accepts. Too small: `USERSIG_ERR_BUFFER_TOO_SMALL`, `*len` = length needed,
-///   nothing else written.
+///   nothing else written. On success only `out[0..=*len]` is written: the bytes past the NUL
+///   are never touched, not even for a moment.
 ///
-/// Returns `USERSIG_OK`, a minting error (`USERSIG_ERR_EMPTY_IDENTIFIER` ...),
-/// `USERSIG_ERR_INVALID_UTF8`, `USERSIG_ERR_NULL_ARGUMENT` or `USERSIG_ERR_BUFFER_TOO_SMALL`.
+/// Returns `USERSIG_OK`, a minting error (`USERSIG_ERR_EMPTY_IDENTIFIER`,
+/// `USERSIG_ERR_TOO_LONG`, and for a PrivateMapKey `USERSIG_ERR_SDKAPPID_OUT_OF_RANGE`,
+/// `USERSIG_ERR_EXPIRY_OUT_OF_RANGE` ...), `USERSIG_ERR_INVALID_UTF8`,
+/// `USERSIG_ERR_INVALID_ARGUMENT` (an unknown `kind`, a field the kind does not name set, or
+/// privilege bits above 255), `USERSIG_ERR_NULL_ARGUMENT` (NULL `signer`, `params` or `len`)
+/// or `USERSIG_ERR_BUFFER_TOO_SMALL`.
 ///
 /// # Safety
-/// `signer` must be a live signer; `identifier` must point to `identifier_len` readable bytes
-/// (or be NULL with length 0); `out` must be writable for `cap` bytes (or NULL with `cap` 0);
-/// `len` must be writable. Outputs must not overlap inputs or each other.
+/// `signer` must be a live signer; `params` must point to a readable `usersig_mint_params`
+/// whose pointers point to as many readable bytes as their lengths say (or are NULL with
+/// length 0); `out` must be writable for `cap` bytes (or NULL with `cap` 0); `len` must be
+/// writable. Outputs must not overlap inputs or each other.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn usersig_sign(
+pub unsafe extern "C" fn usersig_mint_at(
     signer: *const usersig_signer,
-    identifier: *const c_char,
-    identifier_len: usize,
-    expire: u64,
+    params: *const usersig_mint_params,
+    now: u64,
     out: *mut c_char,
     cap: usize,
     len: *mut usize,
 ) -> c_int {
     ffi_boundary!({
-        // SAFETY: the caller's contract is `sign`'s.
-        Ok(unsafe {
-            sign(
-                signer,
-                identifier,
-                identifier_len,
-                expire,
-                None,
-                Payload::Plain,
-                out,
-                cap,
-                len,
-            )
-        }?)
-    })
-}
-
-/// As `usersig_sign`, issued at `time` (Unix seconds) instead of the system clock: the same
-/// arguments always give the same token.
-///
-/// # Safety
-/// As `usersig_sign`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn usersig_sign_at(
-    signer: *const usersig_signer,
-    identifier: *const c_char,
-    identifier_len: usize,
-    expire: u64,
-    time: u64,
-    out: *mut c_char,
-    cap: usize,
-    len: *mut usize,
-) -> c_int {
-    ffi_boundary!({
-        // SAFETY: the caller's contract is `sign`'s.
-        Ok(unsafe {
-            sign(
-                signer,
-                identifier,
-                identifier_len,
-                expire,
-                Some(time),
-                Payload::Plain,
-                out,
-                cap,
-                len,
-            )
-        }?)
-    })
-}
-
-/// As `usersig_sign`, the token carrying `userbuf` as `TLS.userbuf` (an empty userbuf is
-/// still carried, FORMAT.md §7).
-///
-/// - `userbuf`, `userbuf_len`: any bytes, at most 65535; read during the call only.
-///
-/// # Safety
-/// As `usersig_sign`; `userbuf` must point to `userbuf_len` readable bytes (or be NULL with
-/// length 0).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn usersig_sign_userbuf(
-    signer: *const usersig_signer,
-    identifier: *const c_char,
-    identifier_len: usize,
-    expire: u64,
-    userbuf: *const u8,
-    userbuf_len: usize,
-    out: *mut c_char,
-    cap: usize,
-    len: *mut usize,
-) -> c_int {
-    ffi_boundary!({
-        // SAFETY: `userbuf` is a readable input (caller contract); the rest is `sign`'s.
-        Ok(unsafe {
-            let userbuf = bytes_in(userbuf, userbuf_len)?;
-            sign(
-                signer,
-                identifier,
-                identifier_len,
-                expire,
-                None,
-                Payload::Userbuf(userbuf),
-                out,
-                cap,
-                len,
-            )
-        }?)
-    })
-}
-
-/// As `usersig_sign_userbuf`, issued at `time` (Unix seconds).
-///
-/// # Safety
-/// As `usersig_sign_userbuf`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn usersig_sign_userbuf_at(
-    signer: *const usersig_signer,
-    identifier: *const c_char,
-    identifier_len: usize,
-    expire: u64,
-    time: u64,
-    userbuf: *const u8,
-    userbuf_len: usize,
-    out: *mut c_char,
-    cap: usize,
-    len: *mut usize,
-) -> c_int {
-    ffi_boundary!({
-        // SAFETY: `userbuf` is a readable input (caller contract); the rest is `sign`'s.
-        Ok(unsafe {
-            let userbuf = bytes_in(userbuf, userbuf_len)?;
-            sign(
-                signer,
-                identifier,
-                identifier_len,
-                expire,
-                Some(time),
-                Payload::Userbuf(userbuf),
-                out,
-                cap,
-                len,
-            )
-        }?)
-    })
-}
-
-/// Mints a TRTC PrivateMapKey (FORMAT.md §6) for numeric room `room_id`, granting `privileges`
-/// (bits of `USERSIG_PRIV_*`), issued now. Its absolute expiry is `time + expire`, which
-/// must fit in 32 bits, as must the signer's SDKAppID.
-///
-/// Returns as `usersig_sign`, and `USERSIG_ERR_INVALID_ARGUMENT` for privilege bits above
-/// 255, `USERSIG_ERR_SDKAPPID_OUT_OF_RANGE`, `USERSIG_ERR_EXPIRY_OUT_OF_RANGE`.
-///
-/// # Safety
-/// As `usersig_sign`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn usersig_sign_pmk(
-    signer: *const usersig_signer,
-    identifier: *const c_char,
-    identifier_len: usize,
-    expire: u64,
-    room_id: u32,
-    privileges: u32,
-    out: *mut c_char,
-    cap: usize,
-    len: *mut usize,
-) -> c_int {
-    ffi_boundary!({
-        let payload = Payload::Room(Room::Numeric(room_id), self::privileges(privileges)?);
-        // SAFETY: the caller's contract is `sign`'s.
-        Ok(unsafe {
-            sign(
-                signer,
-                identifier,
-                identifier_len,
-                expire,
-                None,
-                payload,
-                out,
-                cap,
-                len,
-            )
-        }?)
-    })
-}
-
-/// As `usersig_sign_pmk`, issued at `time` (Unix seconds).
-///
-/// # Safety
-/// As `usersig_sign`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn usersig_sign_pmk_at(
-    signer: *const usersig_signer,
-    identifier: *const c_char,
-    identifier_len: usize,
-    expire: u64,
-    time: u64,
-    room_id: u32,
-    privileges: u32,
-    out: *mut c_char,
-    cap: usize,
-    len: *mut usize,
-) -> c_int {
-    ffi_boundary!({
-        let payload = Payload::Room(Room::Numeric(room_id), self::privileges(privileges)?);
-        // SAFETY: the caller's contract is `sign`'s.
-        Ok(unsafe {
-            sign(
-                signer,
-                identifier,
-                identifier_len,
-                expire,
-                Some(time),
-                payload,
-                out,
-                cap,
-                len,
-            )
-        }?)
-    })
-}
-
-/// As `usersig_sign_pmk`, for the string room `room`, `room_len` (UTF-8, not NUL-terminated,
-/// at most 65535 bytes; read during the call only). An empty string room means numeric
-/// room 0 (FORMAT.md §6).
-///
-/// # Safety
-/// As `usersig_sign`; `room` must point to `room_len` readable bytes (or be NULL with length
-/// 0).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn usersig_sign_pmk_str(
-    signer: *const usersig_signer,
-    identifier: *const c_char,
-    identifier_len: usize,
-    expire: u64,
-    room: *const c_char,
-    room_len: usize,
-    privileges: u32,
-    out: *mut c_char,
-    cap: usize,
-    len: *mut usize,
-) -> c_int {
-    ffi_boundary!({
-        // SAFETY: `room` is a readable input (caller contract); the rest is `sign`'s.
-        Ok(unsafe {
-            let payload = Payload::Room(
-                Room::Str(str_in(room, room_len)?),
-                self::privileges(privileges)?,
-            );
-            sign(
-                signer,
-                identifier,
-                identifier_len,
-                expire,
-                None,
-                payload,
-                out,
-                cap,
-                len,
-            )
-        }?)
-    })
-}
-
-/// As `usersig_sign_pmk_str`, issued at `time` (Unix seconds).
-///
-/// # Safety
-/// As `usersig_sign_pmk_str`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn usersig_sign_pmk_str_at(
-    signer: *const usersig_signer,
-    identifier: *const c_char,
-    identifier_len: usize,
-    expire: u64,
-    time: u64,
-    room: *const c_char,
-    room_len: usize,
-    privileges: u32,
-    out: *mut c_char,
-    cap: usize,
-    len: *mut usize,
-) -> c_int {
-    ffi_boundary!({
-        // SAFETY: `room` is a readable input (caller contract); the rest is `sign`'s.
-        Ok(unsafe {
-            let payload = Payload::Room(
-                Room::Str(str_in(room, room_len)?),
-                self::privileges(privileges)?,
-            );
-            sign(
-                signer,
-                identifier,
-                identifier_len,
-                expire,
-                Some(time),
-                payload,
-                out,
-                cap,
-                len,
-            )
-        }?)
+        // SAFETY: the caller's contract is `mint`'s.
+        Ok(unsafe { mint(signer, params, Some(now), out, cap, len) }?)
     })
 }
 
@@ -502,13 +318,14 @@ mod tests {
     use std::mem::MaybeUninit;
 
     use super::*;
+    use crate::Privileges;
     use crate::ffi::USERSIG_OK;
 
     #[test]
-    fn tokens_are_encoded_into_the_buffer_and_nothing_past_them_is_touched() {
-        // The outer encoding straight into a caller's buffer borrows base64-simd's slack past
-        // the text; every byte there must be given back. Every length 0-300, buffers from
-        // exactly the text to plenty, against the String path's text.
+    fn tokens_are_encoded_into_exactly_their_bytes() {
+        // The outer encoding straight into a caller's buffer: given exactly the text's bytes
+        // (then a sentinel), it fills them with the String path's text and nothing past them.
+        // Every length 0-300 covers each head/tail split.
         for len in 0..=300usize {
             let bytes: Vec<u8> = (0..len)
                 .map(|i| [0xfb, 0xff, 0xbf, (i * 11) as u8][i % 4])
@@ -522,35 +339,64 @@ mod tests {
                 let input = bytes.clone();
                 let n = crate::wire::outer::encode_uninit(&input, &mut buf);
                 assert_eq!(input, bytes, "input given back");
+                assert_eq!(n, want.len(), "{len}");
                 // SAFETY: every byte was initialized above, and writes only store bytes.
                 let text: Vec<u8> = buf.iter().map(|b| unsafe { b.assume_init() }).collect();
-                assert_eq!(n, want.len(), "{len} {size}");
-                assert_eq!(&text[..n], want.as_bytes(), "{len} {size}");
-                assert!(
-                    text[n..].iter().all(|&b| b == 0xa5),
-                    "{len} {size}: written past"
-                );
+                assert_eq!(&text[..n], want.as_bytes(), "{len}");
+                assert!(text[n..].iter().all(|&b| b == 0xa5), "{len}: written past");
             }
         }
     }
 
+    fn demo() -> usersig_signer {
+        usersig_signer {
+            signer: Signer::new(crate::DEMO_SDKAPPID, crate::DEMO_KEY).unwrap(),
+        }
+    }
+
+    fn params(kind: i32) -> usersig_mint_params {
+        usersig_mint_params {
+            kind,
+            identifier: c"xiaojun".as_ptr(),
+            identifier_len: 7,
+            expire: 86400,
+            userbuf: std::ptr::null(),
+            userbuf_len: 0,
+            room_id: 0,
+            string_room: std::ptr::null(),
+            string_room_len: 0,
+            privileges: 0,
+        }
+    }
+
+    /// `usersig_mint_at` into a buffer of `cap` bytes filled with 0x5a.
+    fn mint_at(handle: &usersig_signer, p: &usersig_mint_params, cap: usize) -> (c_int, Vec<u8>) {
+        let mut buf = vec![0x5a as c_char; cap];
+        let mut n = 0usize;
+        // SAFETY: a live signer, readable parameters, `cap` writable bytes, a length.
+        let code =
+            unsafe { usersig_mint_at(handle, p, 1_569_910_200, buf.as_mut_ptr(), cap, &mut n) };
+        let mut bytes: Vec<u8> = buf.iter().map(|&c| c as u8).collect();
+        if code == USERSIG_OK {
+            bytes.truncate(n + 1);
+        }
+        (code, bytes)
+    }
+
     #[test]
-    fn signing_into_a_large_buffer_leaves_everything_past_the_nul() {
-        let signer = Signer::new(crate::DEMO_SDKAPPID, crate::DEMO_KEY).unwrap();
-        let handle = usersig_signer { signer };
+    fn minting_into_a_large_buffer_leaves_everything_past_the_nul() {
+        let handle = demo();
         let mut reference = String::new();
         let mint = Mint::new("xiaojun").time(1_569_910_200).expire_secs(86400);
         handle.signer.mint_into(&mint, &mut reference).unwrap();
         for cap in [reference.len() + 1, reference.len() + 2, 400, 4096] {
             let mut buf = vec![0x5a as c_char; cap];
             let mut n = 0usize;
-            // SAFETY: a live signer, a readable identifier, `cap` writable bytes, a length.
+            // SAFETY: a live signer, readable parameters, `cap` writable bytes, a length.
             let code = unsafe {
-                usersig_sign_at(
+                usersig_mint_at(
                     &handle,
-                    c"xiaojun".as_ptr(),
-                    7,
-                    86400,
+                    &params(USERSIG_MINT_PLAIN),
                     1_569_910_200,
                     buf.as_mut_ptr(),
                     cap,
@@ -563,6 +409,98 @@ mod tests {
             assert_eq!(bytes[n], 0);
             assert!(bytes[n + 1..].iter().all(|&b| b == 0x5a), "cap {cap}");
         }
+    }
+
+    #[test]
+    fn each_kind_mints_what_the_core_mints() {
+        let handle = demo();
+        let at = |mint: Mint<'_>| {
+            let mut s = String::new();
+            let mint = mint.time(1_569_910_200).expire_secs(86400);
+            handle.signer.mint_into(&mint, &mut s).unwrap();
+            s
+        };
+        let mut userbuf = params(USERSIG_MINT_USERBUF);
+        userbuf.userbuf = b"abc".as_ptr();
+        userbuf.userbuf_len = 3;
+        let mut room = params(USERSIG_MINT_ROOM);
+        room.room_id = 10000;
+        room.privileges = USERSIG_PRIV_ALL;
+        let mut string_room = params(USERSIG_MINT_STRING_ROOM);
+        string_room.string_room = c"lobby".as_ptr();
+        string_room.string_room_len = 5;
+        string_room.privileges = USERSIG_PRIV_ENTER_ROOM;
+        let cases = [
+            (params(USERSIG_MINT_PLAIN), at(Mint::new("xiaojun"))),
+            (userbuf, at(Mint::new("xiaojun").userbuf(b"abc"))),
+            (
+                room,
+                at(Mint::new("xiaojun").private_map_key(Room::Numeric(10000), Privileges::ALL)),
+            ),
+            (
+                string_room,
+                at(Mint::new("xiaojun")
+                    .private_map_key(Room::Str("lobby"), Privileges::ENTER_ROOM)),
+            ),
+        ];
+        for (p, want) in cases {
+            let (code, bytes) = mint_at(&handle, &p, 1024);
+            assert_eq!(code, USERSIG_OK, "kind {}", p.kind);
+            assert_eq!(&bytes[..want.len()], want.as_bytes(), "kind {}", p.kind);
+        }
+    }
+
+    #[test]
+    fn fields_the_kind_does_not_name_are_invalid() {
+        let handle = demo();
+        let ub = b"x".as_ptr();
+        let sr = c"r".as_ptr();
+        type Set = fn(&mut usersig_mint_params, *const u8, *const c_char);
+        let set: [(&str, Set); 4] = [
+            ("userbuf", |p, ub, _| p.userbuf = ub),
+            ("room_id", |p, _, _| p.room_id = 7),
+            ("string_room", |p, _, sr| {
+                p.string_room = sr;
+                p.string_room_len = 1;
+            }),
+            ("privileges", |p, _, _| p.privileges = 1),
+        ];
+        let named: [(i32, &[&str]); 4] = [
+            (USERSIG_MINT_PLAIN, &[]),
+            (USERSIG_MINT_USERBUF, &["userbuf"]),
+            (USERSIG_MINT_ROOM, &["room_id", "privileges"]),
+            (USERSIG_MINT_STRING_ROOM, &["string_room", "privileges"]),
+        ];
+        for (kind, names) in named {
+            for (field, f) in &set {
+                let mut p = params(kind);
+                if kind == USERSIG_MINT_ROOM || kind == USERSIG_MINT_STRING_ROOM {
+                    p.privileges = 1;
+                }
+                f(&mut p, ub, sr);
+                let (code, _) = mint_at(&handle, &p, 1024);
+                let want = if names.contains(field) {
+                    USERSIG_OK
+                } else {
+                    USERSIG_ERR_INVALID_ARGUMENT
+                };
+                assert_eq!(code, want, "kind {kind}, {field}");
+            }
+        }
+        for kind in [-1, 4, i32::MAX] {
+            assert_eq!(
+                mint_at(&handle, &params(kind), 1024).0,
+                USERSIG_ERR_INVALID_ARGUMENT
+            );
+        }
+        let mut p = params(USERSIG_MINT_ROOM);
+        p.privileges = 256;
+        assert_eq!(mint_at(&handle, &p, 1024).0, USERSIG_ERR_INVALID_ARGUMENT);
+        let mut n = 0usize;
+        // SAFETY: NULL parameters are checked; the other pointers are valid.
+        let code =
+            unsafe { usersig_mint(&handle, std::ptr::null(), std::ptr::null_mut(), 0, &mut n) };
+        assert_eq!(code, USERSIG_ERR_NULL_ARGUMENT);
     }
 
     #[test]

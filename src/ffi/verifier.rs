@@ -7,7 +7,7 @@ use super::{
     Code, USERSIG_ERR_BUFFER_TOO_SMALL, USERSIG_ERR_INVALID_ARGUMENT, USERSIG_ERR_NULL_ARGUMENT,
     bytes_in, bytes_out, copy_into, free_handle, handle, privileges, put_handle, str_in,
 };
-use crate::{Claims, Expect, Limits, Room, Verifier};
+use crate::{Claims, Expect, Limits, PrivateMapKey, Room, Verifier};
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -21,9 +21,9 @@ pub const USERSIG_EXPECT_NO_USERBUF: i32 = 1;
 pub const USERSIG_EXPECT_USERBUF: i32 = 2;
 /// Expectation: a PrivateMapKey for numeric room `room_id` granting at least `privileges`.
 pub const USERSIG_EXPECT_ROOM: i32 = 3;
-/// Expectation: a PrivateMapKey for string room `room`/`room_len` granting at least
-/// `privileges` (an empty string room means numeric room 0, FORMAT.md §6).
-pub const USERSIG_EXPECT_STR_ROOM: i32 = 4;
+/// Expectation: a PrivateMapKey for string room `string_room`/`string_room_len` granting at
+/// least `privileges` (an empty string room means numeric room 0, FORMAT.md §6).
+pub const USERSIG_EXPECT_STRING_ROOM: i32 = 4;
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -47,9 +47,20 @@ const _: () = {
 /// What a valid token says, written by `usersig_verify` and `usersig_verify_at` on success
 /// only (and, on `USERSIG_ERR_BUFFER_TOO_SMALL`, only `userbuf_len`).
 ///
-/// The identifier is not repeated: it equals the one the caller passed, byte for byte. The
-/// `pmk_*` fields describe the userbuf read as a TRTC PrivateMapKey; they are checked against
-/// the token (account, SDKAppID, expiry) only when the caller passed a room expectation.
+/// The identifier is not repeated: it equals the one the caller passed, byte for byte.
+///
+/// The `pmk_*` fields describe whatever userbuf the token carries, read as a TRTC
+/// PrivateMapKey (FORMAT.md §6). They are authenticated only as far as the app signed them:
+/// the signature covers the userbuf, but whoever holds the app's key may have put any
+/// PrivateMapKey there. They are checked against a room (account equal to the identifier,
+/// SDKAppID, expiry, room, privileges) only when the caller passed a room expectation
+/// (`USERSIG_EXPECT_ROOM`, `USERSIG_EXPECT_STRING_ROOM`); otherwise they are only what the
+/// bytes say.
+///
+/// The account and the string room are text inside the userbuf, given as an offset and a
+/// length into the userbuf bytes the call copied to `userbuf_out` (so no binding parses the
+/// FORMAT.md §6 layout). With a NULL `userbuf_out` the lengths still tell their sizes, but
+/// the text is not available.
 #[repr(C)]
 #[allow(non_camel_case_types)]
 pub struct usersig_claims {
@@ -67,14 +78,25 @@ pub struct usersig_claims {
     pub userbuf_len: usize,
     /// The userbuf is a well-formed PrivateMapKey (FORMAT.md §6); the `pmk_*` fields are set.
     pub has_private_map_key: bool,
-    /// The PrivateMapKey names a string room (its text is in the userbuf, FORMAT.md §6).
-    pub pmk_is_string_room: bool,
+    /// The PrivateMapKey names a string room (version 1, FORMAT.md §6), located by
+    /// `pmk_string_room_offset` and `pmk_string_room_len`.
+    pub pmk_has_string_room: bool,
     /// The PrivateMapKey's numeric room (0 for a string room).
     pub pmk_room_id: u32,
     /// The PrivateMapKey's privilege bits (`USERSIG_PRIV_*`).
     pub pmk_privileges: u32,
     /// The PrivateMapKey's absolute expiry, Unix seconds.
     pub pmk_expires_at: u32,
+    /// The PrivateMapKey's account (UTF-8): its first byte's offset in the userbuf (0 when
+    /// `has_private_map_key` is false).
+    pub pmk_account_offset: usize,
+    /// The length of the account in bytes.
+    pub pmk_account_len: usize,
+    /// The PrivateMapKey's string room (UTF-8; an empty one means numeric room 0): its first
+    /// byte's offset in the userbuf (0 when `pmk_has_string_room` is false).
+    pub pmk_string_room_offset: usize,
+    /// The length of the string room in bytes (0 for a numeric room).
+    pub pmk_string_room_len: usize,
 }
 
 /// What the caller requires of the token's userbuf (FORMAT.md §5.8). Set `kind` to one of the
@@ -91,12 +113,12 @@ pub struct usersig_expect {
     pub userbuf_len: usize,
     /// `USERSIG_EXPECT_ROOM`: the numeric room.
     pub room_id: u32,
-    /// `USERSIG_EXPECT_STR_ROOM`: the string room, UTF-8, not NUL-terminated. Borrowed for
-    /// the call.
-    pub room: *const c_char,
-    /// The length of `room` in bytes.
-    pub room_len: usize,
-    /// `USERSIG_EXPECT_ROOM`, `USERSIG_EXPECT_STR_ROOM`: the privileges required (bits of
+    /// `USERSIG_EXPECT_STRING_ROOM`: the string room, UTF-8, not NUL-terminated. Borrowed
+    /// for the call.
+    pub string_room: *const c_char,
+    /// The length of `string_room` in bytes.
+    pub string_room_len: usize,
+    /// `USERSIG_EXPECT_ROOM`, `USERSIG_EXPECT_STRING_ROOM`: the privileges required (bits of
     /// `USERSIG_PRIV_*`; the token must grant at least these).
     pub privileges: u32,
 }
@@ -194,13 +216,33 @@ unsafe fn expectation<'a>(expect: *const usersig_expect) -> Result<Expect<'a>, C
             room: Room::Numeric(e.room_id),
             privileges: privileges(e.privileges)?,
         },
-        USERSIG_EXPECT_STR_ROOM => Expect::Room {
-            // SAFETY: `room`/`room_len` is a readable input (caller contract).
-            room: Room::Str(unsafe { str_in(e.room, e.room_len) }?),
+        USERSIG_EXPECT_STRING_ROOM => Expect::Room {
+            // SAFETY: `string_room`/`string_room_len` is a readable input (caller contract).
+            room: Room::Str(unsafe { str_in(e.string_room, e.string_room_len) }?),
             privileges: privileges(e.privileges)?,
         },
         _ => return Err(Code(USERSIG_ERR_INVALID_ARGUMENT)),
     })
+}
+
+/// Where a PrivateMapKey's account and string room are in its userbuf, as (offset, length).
+/// FORMAT.md §6: the account follows the version byte and its u16 length; the string room,
+/// when there is one, ends the key (parsing rejects trailing bytes).
+fn pmk_text(userbuf: &[u8], pmk: &PrivateMapKey) -> ((usize, usize), (usize, usize)) {
+    let account = (3, pmk.account.len());
+    let string_room = pmk.room_str.as_ref().map_or((0, 0), |room| {
+        (userbuf.len().saturating_sub(room.len()), room.len())
+    });
+    debug_assert_eq!(
+        userbuf.get(account.0..account.0 + account.1),
+        Some(pmk.account.as_bytes())
+    );
+    debug_assert!(pmk.room_str.as_ref().is_none_or(|room| {
+        userbuf
+            .get(string_room.0..)
+            .is_some_and(|text| text == room.as_bytes())
+    }));
+    (account, string_room)
 }
 
 /// The body of both verify exports.
@@ -253,6 +295,7 @@ unsafe fn verify(
         copy_into(dst, userbuf);
     }
     let pmk = found.private_map_key.as_ref();
+    let (account, string_room) = pmk.map_or(((0, 0), (0, 0)), |p| pmk_text(userbuf, p));
     let value = usersig_claims {
         sdkappid: found.sdkappid,
         time: found.time,
@@ -261,10 +304,14 @@ unsafe fn verify(
         has_userbuf: found.userbuf.is_some(),
         userbuf_len: userbuf.len(),
         has_private_map_key: pmk.is_some(),
-        pmk_is_string_room: pmk.is_some_and(|p| p.room_str.is_some()),
+        pmk_has_string_room: pmk.is_some_and(|p| p.room_str.is_some()),
         pmk_room_id: pmk.map_or(0, |p| p.room_id),
         pmk_privileges: pmk.map_or(0, |p| p.privileges.bits()),
         pmk_expires_at: pmk.map_or(0, |p| p.expires_at),
+        pmk_account_offset: account.0,
+        pmk_account_len: account.1,
+        pmk_string_room_offset: string_room.0,
+        pmk_string_room_len: string_room.1,
     };
     // SAFETY: `claims` is non-NULL and valid for a write of a `usersig_claims` (caller
     // contract); `write` neither reads nor drops the possibly uninitialized old value.
@@ -368,6 +415,55 @@ pub unsafe extern "C" fn usersig_verify_at(
 mod tests {
     use super::*;
     use crate::ffi::USERSIG_OK;
+    use crate::{Mint, Privileges, Signer};
+
+    #[test]
+    fn claims_locate_the_account_and_the_string_room_in_the_userbuf() {
+        let signer = Signer::new(crate::DEMO_SDKAPPID, crate::DEMO_KEY).unwrap();
+        let verifier = usersig_verifier {
+            verifier: Verifier::new(crate::DEMO_SDKAPPID, crate::DEMO_KEY).unwrap(),
+        };
+        for (room, string_room) in [
+            (Room::Str("lobby-7"), Some("lobby-7")),
+            (Room::Numeric(10000), None),
+        ] {
+            let mut token = String::new();
+            let mint = Mint::new("xiaojun")
+                .time(1_569_910_200)
+                .private_map_key(room, Privileges::ALL);
+            signer.mint_into(&mint, &mut token).unwrap();
+            let mut userbuf = [0u8; 256];
+            let mut claims = MaybeUninitClaims::uninit();
+            // SAFETY: a live verifier, readable inputs, writable claims and userbuf buffer.
+            let code = unsafe {
+                usersig_verify_at(
+                    &verifier,
+                    token.as_ptr().cast(),
+                    token.len(),
+                    c"xiaojun".as_ptr(),
+                    7,
+                    1_569_910_200,
+                    std::ptr::null(),
+                    claims.as_mut_ptr(),
+                    userbuf.as_mut_ptr(),
+                    userbuf.len(),
+                )
+            };
+            assert_eq!(code, USERSIG_OK);
+            // SAFETY: written on success.
+            let c = unsafe { claims.assume_init() };
+            assert!(c.has_private_map_key);
+            let at = |offset: usize, len: usize| &userbuf[offset..offset + len];
+            assert_eq!(at(c.pmk_account_offset, c.pmk_account_len), b"xiaojun");
+            assert_eq!(c.pmk_has_string_room, string_room.is_some());
+            assert_eq!(
+                at(c.pmk_string_room_offset, c.pmk_string_room_len),
+                string_room.unwrap_or_default().as_bytes()
+            );
+        }
+    }
+
+    type MaybeUninitClaims = std::mem::MaybeUninit<usersig_claims>;
 
     /// `usersig_verifier_new` with one setting changed from the defaults.
     fn create(skew: u64, leeway: u64, token: usize, inflated: usize) -> c_int {

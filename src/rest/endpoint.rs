@@ -17,8 +17,9 @@ impl std::str::FromStr for Region {
 
 /// Where requests go: a [`Region`]'s domain, or a custom base URL (a proxy, a test server).
 ///
-/// A custom base is `http://` or `https://`, a host, and optionally a port and a path prefix;
-/// requests go to `<base>/v4/<service>/<command>?...`.
+/// A custom base is `https://` (or `http://` for a loopback host only: a local emulator or
+/// test server), a host, and optionally a port and a path prefix; requests go to
+/// `<base>/v4/<service>/<command>?...`.
 ///
 /// ```
 /// use usersig::rest::{Endpoint, Region};
@@ -50,8 +51,13 @@ impl From<Region> for Endpoint {
 }
 
 impl Endpoint {
-    /// A custom base URL: `http(s)://host[:port][/prefix]`, no query, no fragment, no spaces.
+    /// A custom base URL: `https://host[:port][/prefix]`, no query, no fragment, no spaces.
     /// A trailing `/` is dropped.
+    ///
+    /// Plain `http://` is accepted only for a loopback host (`localhost`, `127.0.0.0/8`,
+    /// `[::1]`): every request carries the admin UserSig, a bearer token with every right on
+    /// the app, which must not cross a network in cleartext. Any other host is refused with
+    /// [`UrlError::BadBaseUrl`] saying so.
     ///
     /// ```
     /// use usersig::rest::Endpoint;
@@ -63,6 +69,10 @@ impl Endpoint {
     /// assert!(Endpoint::custom("https://x:notaport").is_err());
     /// assert!(Endpoint::custom("https://:80").is_err());
     /// assert_eq!(Endpoint::custom("HTTPS://[::1]:8443/")?.base_url(), "https://[::1]:8443");
+    /// // Cleartext only on this machine.
+    /// assert!(Endpoint::custom("http://localhost:8080").is_ok());
+    /// assert!(Endpoint::custom("http://proxy.internal").is_err());
+    /// assert!(Endpoint::custom("http://127.0.0.1.evil.example").is_err());
     /// # Ok::<(), usersig::rest::UrlError>(())
     /// ```
     pub fn custom(base_url: &str) -> Result<Endpoint, UrlError> {
@@ -70,15 +80,16 @@ impl Endpoint {
             url: base_url.chars().take(64).collect(),
             reason,
         };
-        let trimmed = base_url.trim_end_matches('/');
-        if trimmed.bytes().any(|b| b <= b' ' || b >= 0x7f) {
+        if base_url.bytes().any(|b| b <= b' ' || b >= 0x7f) {
             return Err(bad("it must be printable ASCII without spaces"));
         }
-        if trimmed.contains(['?', '#']) {
+        if base_url.contains(['?', '#']) {
             return Err(bad("it must not carry a query or a fragment"));
         }
-        // Schemes are case-insensitive (RFC 3986 §3.1); the rest is kept as given.
-        let (scheme, rest) = trimmed
+        // Schemes are case-insensitive (RFC 3986 §3.1); the rest is kept as given. Trailing
+        // slashes go after the scheme is split off, so `https://` has no host rather than no
+        // scheme.
+        let (scheme, rest) = base_url
             .split_once("://")
             .ok_or_else(|| bad("it must start with https:// or http://"))?;
         let scheme = match scheme.to_ascii_lowercase().as_str() {
@@ -86,6 +97,7 @@ impl Endpoint {
             "http" => "http",
             _ => return Err(bad("it must start with https:// or http://")),
         };
+        let rest = rest.trim_end_matches('/');
         let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
         // `https://console.tim.qq.com@evil.example` sends the request, and the admin token
         // in it, to evil.example: userinfo is refused outright.
@@ -136,6 +148,11 @@ impl Endpoint {
                 return Err(bad("its port must be a number from 1 to 65535"));
             }
         }
+        // Every request carries the admin UserSig in its query: over plain http anyone on the
+        // path reads it. Only a host that cannot leave this machine may be reached without TLS.
+        if scheme == "http" && !is_loopback(host) {
+            return Err(bad(CLEARTEXT_HTTP));
+        }
         let trimmed = format!("{scheme}://{authority}{path}");
         Ok(Endpoint {
             base: Cow::Owned(trimmed),
@@ -170,6 +187,25 @@ impl Endpoint {
     }
 }
 
+/// Why `http://` is refused for a host that is not loopback.
+const CLEARTEXT_HTTP: &str = "plain http:// would send the admin UserSig in cleartext: use \
+                              https://, or http:// only for a loopback host (localhost, \
+                              127.0.0.0/8, [::1])";
+
+/// `localhost` (any case), an IPv4 address in 127.0.0.0/8 written as four decimal numbers, or
+/// the IPv6 loopback address: the hosts a request cannot leave the machine for. Names that only
+/// start with them (`127.0.0.1.evil.com`, `localhost.evil.com`) are other hosts; so are
+/// shorthand and octal forms (`127.1`, `0127.0.0.1`), which resolvers read differently.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+        || host
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Why a request URL could not be built.
 ///
 /// ```
@@ -195,7 +231,8 @@ pub enum UrlError {
     EmptyUserSig,
     /// The SDKAppID was not given (0).
     MissingSdkAppId,
-    /// The custom base URL is not usable.
+    /// The custom base URL is not usable: malformed, or plain `http://` to a host that is not
+    /// loopback (the admin UserSig would cross the network in cleartext).
     BadBaseUrl {
         /// The URL given, cut to 64 characters.
         url: String,
@@ -262,9 +299,13 @@ mod tests {
     #[test]
     fn parse_reads_text_with_a_scheme_as_a_base_url_and_the_rest_as_a_region() {
         assert_eq!(
-            Endpoint::parse("http://sgp").unwrap().base_url(),
-            "http://sgp"
+            Endpoint::parse("https://sgp").unwrap().base_url(),
+            "https://sgp"
         );
+        assert!(matches!(
+            Endpoint::parse("http://sgp"),
+            Err(UrlError::BadBaseUrl { .. })
+        ));
         assert_eq!(
             Endpoint::parse(" SGP ").unwrap(),
             Endpoint::from(Region::Singapore)
@@ -287,8 +328,8 @@ mod tests {
                 "HtTpS://Host.Example/Pre/Fix/",
                 "https://Host.Example/Pre/Fix",
             ),
-            ("http://x:1/a//b", "http://x:1/a//b"),
-            ("http://[fe80::1]", "http://[fe80::1]"),
+            ("http://localhost:1/a//b", "http://localhost:1/a//b"),
+            ("https://[fe80::1]", "https://[fe80::1]"),
         ] {
             assert_eq!(Endpoint::custom(given).unwrap().base_url(), base, "{given}");
         }
@@ -332,7 +373,9 @@ mod tests {
             ("https://[::g]", "its IPv6 address is not valid"),
             ("https://[::1]80", "only a port may follow the host"),
             ("https:///path", "it has no host"),
-            ("https://", "it must start with https:// or http://"),
+            ("https://", "it has no host"),
+            ("http://x", CLEARTEXT_HTTP),
+            ("http://[fe80::1]", CLEARTEXT_HTTP),
             ("https://:443", "it has no host"),
             (
                 "https://x_y",
@@ -344,6 +387,39 @@ mod tests {
             ),
         ] {
             assert_eq!(reason(url), expected, "{url:?}");
+        }
+    }
+
+    #[test]
+    fn loopback_is_localhost_127_slash_8_and_the_ipv6_loopback_only() {
+        for host in [
+            "localhost",
+            "LOCALHOST",
+            "127.0.0.1",
+            "127.0.0.0",
+            "127.255.255.255",
+            "::1",
+            "0:0:0:0:0:0:0:1",
+        ] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in [
+            "",
+            "localhost.",
+            "localhost.evil.com",
+            "127.0.0.1.evil.com",
+            "127.1",
+            "0127.0.0.1",
+            "127.0.0.256",
+            "128.0.0.1",
+            "0.0.0.0",
+            "::",
+            "::2",
+            "fe80::1",
+            "::ffff:7f00:1",
+            "evil.com",
+        ] {
+            assert!(!is_loopback(host), "{host}");
         }
     }
 

@@ -1,6 +1,8 @@
 //! The URL of one REST request (FORMAT.md §8), its percent-encoding, and the fresh `random`
 //! every request carries.
 
+use std::fmt;
+
 use super::endpoint::{Endpoint, UrlError};
 
 /// The URL of one REST request (FORMAT.md §8):
@@ -22,7 +24,19 @@ use super::endpoint::{Endpoint, UrlError};
 ///     &identifier=admin&usersig=eJyrVgrxCdYrSy1SslI&random=42&contenttype=json");
 /// # Ok::<(), usersig::rest::UrlError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// `Debug` shows everything but the UserSig, a bearer token with every right on the app:
+/// `{:?}` in a log line does not leak it. [`build`](RestUrl::build) and
+/// [`write_into`](RestUrl::write_into) carry it in full.
+///
+/// ```
+/// # use usersig::rest::{Endpoint, RestUrl};
+/// let endpoint = Endpoint::default();
+/// let url = RestUrl::new(&endpoint, "openim", "sendmsg").usersig("eJyrVgrxCdYrSy1SslI");
+/// assert!(!format!("{url:?}").contains("eJyrVgrxCdYrSy1SslI"));
+/// assert!(format!("{url:?}").contains(r#"usersig: "<redacted>""#));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct RestUrl<'a> {
     endpoint: &'a Endpoint,
     usersig: &'a str,
@@ -177,6 +191,27 @@ impl<'a> RestUrl<'a> {
         out.push_str(num.format(random));
         out.push_str("&contenttype=json");
         Ok(())
+    }
+}
+
+impl fmt::Debug for RestUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // An unset UserSig shows as `""`, which explains `UrlError::EmptyUserSig`; a set one
+        // never shows.
+        let usersig = if self.usersig.is_empty() {
+            ""
+        } else {
+            "<redacted>"
+        };
+        f.debug_struct("RestUrl")
+            .field("endpoint", self.endpoint)
+            .field("service", &self.service)
+            .field("command", &self.command)
+            .field("sdkappid", &self.sdkappid)
+            .field("identifier", &self.identifier)
+            .field("usersig", &usersig)
+            .field("random", &self.random)
+            .finish()
     }
 }
 

@@ -12,10 +12,15 @@ int main(void) {
     usersig_signer *signer = NULL;
     usersig_verifier *verifier = NULL;
     usersig_claims claims;
+    usersig_mint_params params = {0}; /* kind USERSIG_MINT_PLAIN; unused fields stay zero */
     int rc;
 
+    params.identifier = "alice";
+    params.identifier_len = 5;
+    params.expire = 86400;
+
     rc = usersig_signer_new(1400000000, key, strlen(key), USERSIG_COMPRESSION_STORED, &signer);
-    if (rc == USERSIG_OK) rc = usersig_sign(signer, "alice", 5, 86400, token, sizeof token, &len);
+    if (rc == USERSIG_OK) rc = usersig_mint(signer, &params, token, sizeof token, &len);
     if (rc == USERSIG_OK)
         rc = usersig_verifier_new(1400000000, key, strlen(key),
                                   USERSIG_DEFAULT_MAX_FUTURE_SKEW_SECS, 0, USERSIG_MAX_TOKEN_LEN,

@@ -58,6 +58,57 @@ static inline int untouched(const void *buf, size_t n, unsigned char sentinel) {
     return 1;
 }
 
+/* Mint parameters, one builder per kind; the fields a kind does not name stay zero. */
+static inline usersig_mint_params p_plain(const char *id, size_t id_len, uint64_t expire) {
+    usersig_mint_params p;
+    memset(&p, 0, sizeof p);
+    p.kind = USERSIG_MINT_PLAIN;
+    p.identifier = id;
+    p.identifier_len = id_len;
+    p.expire = expire;
+    return p;
+}
+
+static inline usersig_mint_params p_userbuf(const char *id, size_t id_len, uint64_t expire,
+                                            const uint8_t *userbuf, size_t userbuf_len) {
+    usersig_mint_params p = p_plain(id, id_len, expire);
+    p.kind = USERSIG_MINT_USERBUF;
+    p.userbuf = userbuf;
+    p.userbuf_len = userbuf_len;
+    return p;
+}
+
+static inline usersig_mint_params p_room(const char *id, size_t id_len, uint64_t expire,
+                                         uint32_t room_id, uint32_t privileges) {
+    usersig_mint_params p = p_plain(id, id_len, expire);
+    p.kind = USERSIG_MINT_ROOM;
+    p.room_id = room_id;
+    p.privileges = privileges;
+    return p;
+}
+
+static inline usersig_mint_params p_string_room(const char *id, size_t id_len, uint64_t expire,
+                                                const char *room, size_t room_len,
+                                                uint32_t privileges) {
+    usersig_mint_params p = p_plain(id, id_len, expire);
+    p.kind = USERSIG_MINT_STRING_ROOM;
+    p.string_room = room;
+    p.string_room_len = room_len;
+    p.privileges = privileges;
+    return p;
+}
+
+/* usersig_mint_at and usersig_mint with the parameters by value, for one-line calls. */
+static inline int mint_at(const usersig_signer *s, usersig_mint_params p, uint64_t now,
+                          char *out, size_t cap, size_t *len) {
+    return usersig_mint_at(s, &p, now, out, cap, len);
+}
+
+static inline int mint_now(const usersig_signer *s, usersig_mint_params p, char *out, size_t cap,
+                           size_t *len) {
+    return usersig_mint(s, &p, out, cap, len);
+}
+
 static inline int finish(const char *name) {
     printf("%s: %d checks, %d failed\n", name, checks_run, checks_failed);
     return checks_failed == 0 && checks_run > 0 ? 0 : 1;

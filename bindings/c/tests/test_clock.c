@@ -40,20 +40,20 @@ int main(void) {
                                     USERSIG_MAX_INFLATED_LEN, &v),
                USERSIG_OK);
     memset(token, 0xAB, sizeof token);
-    CHECK_CODE(usersig_sign(s, "a", 1, 60, token, sizeof token, &n),
+    CHECK_CODE(mint_now(s, p_plain("a", 1, 60), token, sizeof token, &n),
                USERSIG_ERR_CLOCK_BEFORE_EPOCH);
-    CHECK_CODE(usersig_sign_userbuf(s, "a", 1, 60, NULL, 0, token, sizeof token, &n),
+    CHECK_CODE(mint_now(s, p_userbuf("a", 1, 60, NULL, 0), token, sizeof token, &n),
                USERSIG_ERR_CLOCK_BEFORE_EPOCH);
-    CHECK_CODE(usersig_sign_pmk(s, "a", 1, 60, 1, 2, token, sizeof token, &n),
+    CHECK_CODE(mint_now(s, p_room("a", 1, 60, 1, 2), token, sizeof token, &n),
                USERSIG_ERR_CLOCK_BEFORE_EPOCH);
-    CHECK_CODE(usersig_sign_pmk_str(s, "a", 1, 60, "r", 1, 2, token, sizeof token, &n),
+    CHECK_CODE(mint_now(s, p_string_room("a", 1, 60, "r", 1, 2), token, sizeof token, &n),
                USERSIG_ERR_CLOCK_BEFORE_EPOCH);
     CHECK(n == 5 && untouched(token, sizeof token, 0xAB));
     CHECK(realtime_calls >= 4);
 
     /* Verification and inspection take such a clock as the epoch: a 2019 token is then
      * from the future. */
-    CHECK_CODE(usersig_sign_at(s, "a", 1, 60, T0, token, sizeof token, &token_len), USERSIG_OK);
+    CHECK_CODE(mint_at(s, p_plain("a", 1, 60), T0, token, sizeof token, &token_len), USERSIG_OK);
     CHECK_CODE(usersig_verify(v, token, token_len, "a", 1, NULL, &c, NULL, 0),
                USERSIG_ERR_NOT_YET_VALID);
     CHECK_CODE(usersig_inspect(token, token_len, json, sizeof json, &n), USERSIG_OK);

@@ -44,8 +44,7 @@ static void mint_admin_token(void) {
     CHECK_CODE(usersig_signer_new(SDKAPPID, LIT(KEY), USERSIG_COMPRESSION_STORED, &s),
                USERSIG_OK);
     /* The default settings (stored blocks, the largest tokens), one day, as a server would. */
-    CHECK_CODE(usersig_sign_at(s, LIT("administrator"), 86400, T0, admin_sig, sizeof admin_sig,
-                               &admin_sig_len),
+    CHECK_CODE(mint_at(s, p_plain(LIT("administrator"), 86400), T0, admin_sig, sizeof admin_sig, &admin_sig_len),
                USERSIG_OK);
     usersig_signer_free(s);
     /* The UserSig alphabet needs no escaping (FORMAT.md §4.2). */

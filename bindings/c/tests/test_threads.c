@@ -40,14 +40,12 @@ static void *work(void *arg) {
         int rc;
         id_len = (size_t)snprintf(identifier, sizeof identifier, "user-%d-%d", w->id, i);
         if (i % 4 == 3) {
-            rc = usersig_sign_pmk_at(w->signer, identifier, id_len, 3600, time, (uint32_t)i,
-                                     USERSIG_PRIV_ENTER_ROOM, token, sizeof token, &token_len);
+            rc = mint_at(w->signer, p_room(identifier, id_len, 3600, (uint32_t)i, USERSIG_PRIV_ENTER_ROOM), time, token, sizeof token, &token_len);
             e.kind = USERSIG_EXPECT_ROOM;
             e.room_id = (uint32_t)i;
             e.privileges = USERSIG_PRIV_ENTER_ROOM;
         } else {
-            rc = usersig_sign_at(w->signer, identifier, id_len, 3600, time, token, sizeof token,
-                                 &token_len);
+            rc = mint_at(w->signer, p_plain(identifier, id_len, 3600), time, token, sizeof token, &token_len);
             e.kind = USERSIG_EXPECT_NO_USERBUF;
         }
         w->ops++;

@@ -51,9 +51,9 @@ static void check_vector(const struct vector *t) {
         e.room_id = t->room_id;
         e.privileges = t->privileges;
     } else if (t->room_kind == 2) {
-        e.kind = USERSIG_EXPECT_STR_ROOM;
-        e.room = t->room;
-        e.room_len = t->room_len;
+        e.kind = USERSIG_EXPECT_STRING_ROOM;
+        e.string_room = t->room;
+        e.string_room_len = t->room_len;
         e.privileges = t->privileges;
     } else if (t->has_userbuf) {
         e.kind = USERSIG_EXPECT_USERBUF;
@@ -75,7 +75,7 @@ static void check_vector(const struct vector *t) {
             CHECK(t->userbuf_len == 0 || memcmp(ub, t->userbuf, t->userbuf_len) == 0);
             CHECK(c.has_private_map_key == (t->room_kind != 0));
             if (t->room_kind != 0) {
-                CHECK(c.pmk_is_string_room == (t->room_kind == 2));
+                CHECK(c.pmk_has_string_room == (t->room_kind == 2));
                 CHECK(c.pmk_room_id == t->room_id && c.pmk_privileges == t->privileges);
                 CHECK(c.pmk_expires_at == t->time + t->expire);
             }

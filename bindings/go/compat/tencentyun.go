@@ -8,12 +8,47 @@
 //
 //	import "usersig/bindings/go/compat" // package tencentyun
 //
-// What changes, deliberately (FORMAT.md §5, §7):
-//   - Verification checks the signature and rejects tokens issued more than 5 minutes in the
-//     future; a malformed, legacy v1 or future token gets a *usersig.VerifyError (matching
-//     usersig.ErrMalformed, ErrUnsupportedVersion, ErrNotYetValid) where the official SDK
-//     returned a decoding error or nil. The signature is checked before expiry, so a forged
-//     and expired token is ErrSigNotMatch.
+// VerifyUserSig and VerifyUserSigWithBuf return the official error values, checked in the
+// official SDK's order (that of its unexported verify method), the first failure
+// winning:
+//
+//  1. ErrSdkAppIDNotMatch: TLS.sdkappid is not sdkappid;
+//  2. ErrIdentifierNotMatch: TLS.identifier is not userid;
+//  3. ErrExpired: now is after TLS.time + TLS.expire (valid at that very second);
+//  4. ErrUserBufTypeNotMatch: the token has a userbuf and userbuf is nil, or the reverse;
+//  5. ErrUserBufNotMatch: the token's userbuf is not exactly userbuf;
+//  6. ErrSigNotMatch: the HMAC is not the key's (compared in constant time).
+//
+// So a token with a wrong key and a wrong userbuf is ErrUserBufTypeNotMatch or
+// ErrUserBufNotMatch, and an expired one with a wrong key is ErrExpired, as in the official
+// SDK. Checks 1-5 read claims the signature has not vouched for yet: only nil says the token
+// is genuine. An ErrExpired token may be forged, so never renew a token because of
+// ErrExpired alone: authenticate the user first.
+//
+// What changes, deliberately (docs/FORMAT.md §5, §7), where the official SDK is unsafe:
+//   - Structure first, strictly: a token that is not valid base64 (§4.2-4.3), zlib and JSON
+//     with every field of its type, once (no duplicated or missing key, no quoted or negative
+//     number), or longer than 16 KiB or inflating beyond 64 KiB, gets a *usersig.VerifyError
+//     matching usersig.ErrMalformed before checks 1-6; a TLS.ver other than "2.0" or a legacy
+//     v1 token, usersig.ErrUnsupportedVersion. The official SDK returns its base64 or zlib
+//     error but, for JSON it cannot decode, no error and a blank token that checks 1-6 then
+//     judge, and it reads missing numbers as 0. Why: the limits make a decompression bomb
+//     cost nothing, and strict parsing leaves no doubt about which value was checked and
+//     signed.
+//   - Issue time: a token issued more than 5 minutes after now is rejected with a
+//     *usersig.VerifyError matching usersig.ErrNotYetValid. This check runs after checks 1-6,
+//     so it only turns away tokens the official SDK accepts. Why: the official SDK has no such
+//     check, so a token minted ahead (by a skewed or compromised clock) stays valid longer
+//     than its lifetime.
+//   - An empty key is usersig.ErrEmptyKey, whatever the token, where the official SDK
+//     verifies HMACs under the empty key. Why: anyone can mint those; an empty key is a
+//     misconfiguration to report, not a key.
+//   - A now before 1970 is usersig.ErrClockBeforeEpoch, whatever the token: the library counts
+//     time in unsigned seconds, and a clock that wrong makes every time check meaningless.
+//   - The signature is compared in constant time (the official SDK uses bytes.Equal), which
+//     changes no result but leaks nothing through timing.
+//
+// And in minting:
 //   - An empty key, an empty identifier, a negative sdkappid or expire are errors (matching
 //     usersig.ErrEmptyKey, ...), not tokens that can never verify.
 //   - GenUserSigWithBuf with an empty, non-nil buf carries the empty userbuf (the official
@@ -117,31 +152,57 @@ func gen(sdkappid int, key string, expire int, mint func(*usersig.Signer, time.D
 	return mint(s, time.Duration(expire)*time.Second)
 }
 
+// verify checks in the official SDK's order (see the package doc). The usersig library runs
+// the checks that come first in both orders (structure, sdkappid, identifier) and the
+// signature; nil is returned only when it accepted the token.
 func verify(sdkappid uint64, key, userid, token string, now time.Time, userbuf []byte) error {
 	v, err := usersig.NewVerifier(sdkappid, key)
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	claims, err := v.VerifyAt(token, userid, now)
+	got, err := v.VerifyAt(token, userid, now)
 	switch {
 	case err == nil:
+		// Genuine, issued in the past and not expired: the userbuf comes next.
+		return checkUserbuf(userbuf, got.Userbuf)
 	case errors.Is(err, usersig.ErrSdkAppIDMismatch):
 		return ErrSdkAppIDNotMatch
 	case errors.Is(err, usersig.ErrIdentifierMismatch):
 		return ErrIdentifierNotMatch
-	case errors.Is(err, usersig.ErrBadSignature):
-		return ErrSigNotMatch
-	case errors.Is(err, usersig.ErrExpired):
-		return ErrExpired
+	case errors.Is(err, usersig.ErrBadSignature), errors.Is(err, usersig.ErrNotYetValid),
+		errors.Is(err, usersig.ErrExpired):
+		// The library stopped at the signature or after it; officially expiry and the
+		// userbuf come before the signature, and there is no issue-time check at all.
+		if c, ok := readClaims(token); ok {
+			if c.expiredAt(now) {
+				return ErrExpired
+			}
+			if err := checkUserbuf(userbuf, c.userbuf); err != nil {
+				return err
+			}
+		}
+		switch {
+		case errors.Is(err, usersig.ErrBadSignature):
+			return ErrSigNotMatch
+		case errors.Is(err, usersig.ErrExpired):
+			return ErrExpired
+		}
+		return err // ErrNotYetValid: only where the official SDK returns nil
 	default:
+		// Malformed, unsupported version, or now before 1970.
 		return err
 	}
-	// The userbuf is signed content, not a secret: a plain comparison is fine.
-	if (userbuf == nil) != (claims.Userbuf == nil) {
+}
+
+// checkUserbuf is the official userbuf rule: a nil want means no userbuf (present vs absent
+// is ErrUserBufTypeNotMatch), otherwise exactly want. The userbuf is signed content, not a
+// secret: a plain comparison is fine.
+func checkUserbuf(want, have []byte) error {
+	if (want == nil) != (have == nil) {
 		return ErrUserBufTypeNotMatch
 	}
-	if !bytes.Equal(userbuf, claims.Userbuf) {
+	if !bytes.Equal(want, have) {
 		return ErrUserBufNotMatch
 	}
 	return nil

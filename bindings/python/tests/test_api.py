@@ -32,7 +32,8 @@ def test_spec_private_map_key_examples(signer, verifier):
     assert decode(strroom)["TLS.userbuf"] == "AQAHeGlhb2p1blNyTgAAAAAAXoA7uAAAAP8AAAAAAAoxMDAwMDAwMDQw"
     c = verifier.verify(strroom, "xiaojun", now=T0,
                         expect=usersig.Expect.room("1000000040", usersig.Privileges.ENTER_ROOM))
-    assert c.private_map_key == usersig.PrivateMapKey(room_id=0, room="1000000040", privileges=255,
+    assert c.private_map_key == usersig.PrivateMapKey(account="xiaojun", room_id=0,
+                                                      string_room="1000000040", privileges=255,
                                                       expires_at=T0 + EXPIRE)
 
 
@@ -50,12 +51,12 @@ def test_round_trips_with_the_system_clock(signer, verifier):
     privs = usersig.Privileges.ENTER_ROOM | usersig.Privileges.RECV_AUDIO
     token = signer.private_map_key("alice", 300, 42, privs)
     c = verifier.verify(token, "alice", expect=usersig.Expect.room(42, usersig.Privileges.ENTER_ROOM))
-    assert c.private_map_key.room_id == 42 and c.private_map_key.room is None
+    assert c.private_map_key.room_id == 42 and c.private_map_key.string_room is None
     assert c.private_map_key.privileges == privs and c.private_map_key.expires_at == c.expires_at
 
     token = signer.private_map_key("小军", 300, "lobby-é", privs)
     c = verifier.verify(token, "小军", expect=usersig.Expect.room("lobby-é", privs))
-    assert c.identifier == "小军" and c.private_map_key.room == "lobby-é"
+    assert c.identifier == "小军" and c.private_map_key.string_room == "lobby-é" and c.private_map_key.account == "小军"
 
 
 def test_every_compression_round_trips_with_the_same_signature(verifier):

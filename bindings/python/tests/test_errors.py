@@ -12,12 +12,12 @@ def test_every_code_has_its_class_with_the_librarys_kind_and_message():
     for code, cls in errors.BY_CODE.items():
         assert lib.usersig_error_kind(code).decode() == cls.kind
         assert issubclass(cls, usersig.UserSigError)
-        assert issubclass(cls, usersig.VerifyError) == (1 <= code <= 8)
+        assert issubclass(cls, usersig.VerifyError) == (1 <= code <= 10)
         e = cls()
         assert e.code == code and e.message == lib.usersig_error_message(code).decode()
         assert str(e).startswith(cls.kind + ": ")
-    assert len(errors.BY_CODE) == 25
-    assert lib.usersig_error_kind(9).decode() == "unknown"
+    assert len(errors.BY_CODE) == 27
+    assert lib.usersig_error_kind(11).decode() == "unknown"
 
 
 @pytest.fixture

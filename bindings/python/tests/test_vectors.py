@@ -51,7 +51,7 @@ def test_vector_verifies_or_fails_with_its_kind(v):
             pmk = c.private_map_key
             assert pmk.privileges == v["privileges"]
             assert pmk.expires_at == v["time"] + v["expire"]
-            assert (pmk.room_id, pmk.room) == (v.get("room_id", 0), v.get("room_str"))
+            assert (pmk.room_id, pmk.string_room) == (v.get("room_id", 0), v.get("room_str"))
         else:
             assert c.private_map_key is None
         verifier.verify(v["token"], v["identifier"], expect=expect, now=c.expires_at)

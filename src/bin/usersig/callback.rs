@@ -128,12 +128,7 @@ pub(crate) fn run(command: CallbackCommand) -> Result<ExitCode, UsageError> {
             Ok(ExitCode::SUCCESS)
         }
         CallbackCommand::SignTrtc(args) => {
-            let key = read_secret(
-                "callback key",
-                args.key_file.as_deref(),
-                "--key-file",
-                KEY_ENV,
-            )?;
+            let key = trtc_key(args.key_file.as_deref())?;
             println!("{}", trtc::sign(key.as_slice(), &read_body(&args.body)?));
             Ok(ExitCode::SUCCESS)
         }
@@ -142,6 +137,10 @@ pub(crate) fn run(command: CallbackCommand) -> Result<ExitCode, UsageError> {
 
 fn im_token(file: Option<&std::path::Path>) -> Result<zeroize::Zeroizing<Vec<u8>>, UsageError> {
     read_secret("callback token", file, "--token-file", TOKEN_ENV)
+}
+
+fn trtc_key(file: Option<&std::path::Path>) -> Result<zeroize::Zeroizing<Vec<u8>>, UsageError> {
+    read_secret("callback key", file, "--key-file", KEY_ENV)
 }
 
 fn run_im(args: ImArgs) -> Result<ExitCode, UsageError> {
@@ -166,12 +165,7 @@ fn run_im(args: ImArgs) -> Result<ExitCode, UsageError> {
 }
 
 fn run_trtc(args: TrtcArgs) -> Result<ExitCode, UsageError> {
-    let key = read_secret(
-        "callback key",
-        args.key_file.as_deref(),
-        "--key-file",
-        KEY_ENV,
-    )?;
+    let key = trtc_key(args.key_file.as_deref())?;
     let mut verifier =
         trtc::Verifier::new(key.as_slice()).map_err(|e| UsageError(e.to_string()))?;
     if let Some(n) = args.sdkappid {

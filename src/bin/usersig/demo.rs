@@ -15,6 +15,7 @@ use usersig::{
 };
 
 use crate::UsageError;
+use crate::escape::clean;
 use crate::input::now_or_zero;
 
 /// Runs the walk-through on standard output.
@@ -44,7 +45,7 @@ fn demo(out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>> {
     writeln!(
         out,
         "2. Verify it: valid for {} (SDKAppID {}), expires {}\n",
-        claims.identifier,
+        clean(&claims.identifier),
         claims.sdkappid,
         claims_json(&claims)["expires_at_utc"]
             .as_str()
@@ -57,7 +58,7 @@ fn demo(out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>> {
         "3. Inspect it without the key: producer {:?}, compression {}, JSON {}\n",
         info.producer,
         info.zlib.describe(),
-        info.json
+        clean(&info.json)
     )?;
 
     let pmk = signer.mint(
@@ -85,7 +86,7 @@ fn demo(out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>> {
     writeln!(
         out,
         "5. A token from 2019 that lived one day:\n   {} ({})\n",
-        err,
+        clean(&err.to_string()),
         err.kind()
     )?;
 
@@ -97,7 +98,7 @@ fn demo(out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>> {
     writeln!(
         out,
         "6. The token with one character changed:\n   {} ({})\n",
-        err,
+        clean(&err.to_string()),
         err.kind()
     )?;
 
@@ -109,7 +110,7 @@ fn demo(out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>> {
     writeln!(
         out,
         "7. The token re-encoded with TLS.expire raised to 10 years:\n   {} ({})\n",
-        err,
+        clean(&err.to_string()),
         err.kind()
     )?;
 
@@ -120,7 +121,7 @@ fn demo(out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>> {
     writeln!(
         out,
         "8. The token presented by another user:\n   {} ({})",
-        err,
+        clean(&err.to_string()),
         err.kind()
     )?;
     Ok(())

@@ -12,6 +12,7 @@ use serde_json::json;
 use usersig::{Inspection, inspect_at};
 
 use crate::UsageError;
+use crate::escape::say;
 use crate::input::{now_or_zero, read_token};
 
 #[derive(Args)]
@@ -48,12 +49,14 @@ pub(crate) fn run(args: InspectArgs) -> Result<ExitCode, UsageError> {
             Ok(ExitCode::from(1))
         }
         Err(e) => {
-            println!("cannot decode ({}): {e}", e.kind());
+            say!("cannot decode ({}): {e}", e.kind());
             Ok(ExitCode::from(1))
         }
     }
 }
 
+/// Prints the description as text: every line with token content through `say!`, so nothing
+/// in the token can forge a line or reach the terminal as a control sequence.
 fn print_inspection(info: &Inspection) {
     let v = info.to_json();
     let show = |x: &serde_json::Value| match x {
@@ -62,25 +65,25 @@ fn print_inspection(info: &Inspection) {
         other => other.to_string(),
     };
     println!("(decoded without the key: nothing here is verified)");
-    println!("  version     {}", show(&v["version"]));
-    println!("  identifier  {}", show(&v["identifier"]));
-    println!("  sdkappid    {}", show(&v["sdkappid"]));
-    println!(
+    say!("  version     {}", show(&v["version"]));
+    say!("  identifier  {}", show(&v["identifier"]));
+    say!("  sdkappid    {}", show(&v["sdkappid"]));
+    say!(
         "  issued      {} ({})",
         show(&v["time"]),
         show(&v["time_utc"])
     );
-    println!("  expire      {} s", show(&v["expire"]));
-    println!(
+    say!("  expire      {} s", show(&v["expire"]));
+    say!(
         "  expires at  {} ({})",
         show(&v["expires_at"]),
         show(&v["expires_at_utc"])
     );
     if info.userbuf_b64.is_some() {
-        println!("  userbuf     {}", show(&v["userbuf_b64"]));
+        say!("  userbuf     {}", show(&v["userbuf_b64"]));
     }
     if let Some(pmk) = &info.private_map_key {
-        println!(
+        say!(
             "  PrivateMapKey  account {:?}, sdkappid {}, {}, expires {}, privileges {} {:?}",
             pmk.account,
             pmk.sdkappid,
@@ -90,18 +93,18 @@ fn print_inspection(info: &Inspection) {
             pmk.privileges.names()
         );
     }
-    println!("  compression {}", info.zlib.describe());
-    println!("  producer    {} (a guess)", info.producer);
+    say!("  compression {}", info.zlib.describe());
+    say!("  producer    {} (a guess)", info.producer);
     for r in &info.producer_reasons {
-        println!("                - {r}");
+        say!("                - {r}");
     }
-    println!("  json        {}", info.json.trim_end());
+    say!("  json        {}", info.json.trim_end());
     if info.warnings.is_empty() {
         println!("  warnings    none");
     } else {
         println!("  warnings");
         for w in &info.warnings {
-            println!("    - [{}] {w}", w.code());
+            say!("    - [{}] {w}", w.code());
         }
     }
 }

@@ -6,7 +6,7 @@
 //! - `verify --json` and `inspect --json` print exactly one JSON object on stdout.
 //!
 //! This file parses the arguments and dispatches; each subcommand lives in its own module,
-//! with `key` (the key), `payload` (userbuf, room and privileges flags), `input` (tokens
+//! with `escape` (token content in text output), `key` (the key), `payload` (userbuf, room and privileges flags), `input` (tokens
 //! from stdin, the clock) and `rest` (the REST target) shared between them.
 
 mod bench;
@@ -14,6 +14,7 @@ mod bench;
 mod call;
 mod callback;
 mod demo;
+mod escape;
 mod explain;
 mod r#gen;
 mod input;

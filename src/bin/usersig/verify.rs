@@ -14,6 +14,7 @@ use usersig::{
 };
 
 use crate::UsageError;
+use crate::escape::say;
 use crate::input::read_token;
 use crate::key::{KeyArgs, read_key};
 use crate::payload::{PayloadArgs, parse_privileges};
@@ -74,7 +75,7 @@ pub(crate) fn run(args: VerifyArgs) -> Result<ExitCode, UsageError> {
     } else {
         match &result {
             Ok(claims) => print_claims(claims),
-            Err(e) => println!("invalid ({}): {e}", e.kind()),
+            Err(e) => say!("invalid ({}): {e}", e.kind()),
         }
     }
     Ok(if result.is_ok() {
@@ -113,20 +114,20 @@ fn verify_json(result: &Result<Claims, VerifyError>) -> serde_json::Value {
 fn print_claims(claims: &Claims) {
     let v = claims_json(claims);
     println!("valid");
-    println!("  identifier  {}", claims.identifier);
-    println!("  sdkappid    {}", claims.sdkappid);
-    println!("  time        {}", claims.time);
-    println!("  expire      {} s", claims.expire);
-    println!(
+    say!("  identifier  {}", claims.identifier);
+    say!("  sdkappid    {}", claims.sdkappid);
+    say!("  time        {}", claims.time);
+    say!("  expire      {} s", claims.expire);
+    say!(
         "  expires at  {} ({})",
         claims.expires_at,
         v["expires_at_utc"].as_str().unwrap_or("")
     );
     if let Some(b64) = v["userbuf_b64"].as_str() {
-        println!("  userbuf     {b64}");
+        say!("  userbuf     {b64}");
     }
     if let Some(pmk) = &claims.private_map_key {
-        println!(
+        say!(
             "  PrivateMapKey  {} privileges {} {:?}",
             pmk.room(),
             pmk.privileges.bits(),

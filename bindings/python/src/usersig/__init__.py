@@ -21,6 +21,8 @@ For the REST API an admin UserSig is for, :func:`rest_url` builds a request URL,
 whose ``retry`` is a :class:`RetryClass`), and :func:`describe_rest_code` explains an
 ``ErrorCode``; send the request with any HTTP client.
 
+:mod:`usersig.callback` verifies Tencent's callbacks to your server (IM webhooks, TRTC events).
+
 ``usersig.compat.TLSSigAPIv2`` is a drop-in for the official Python SDK's class.
 """
 
@@ -56,11 +58,13 @@ from .errors import (
     InvalidUtf8Error,
     MalformedError,
     MissingSdkAppIdError,
+    MissingSignatureError,
     NotYetValidError,
     NullArgumentError,
     PanicError,
     SdkAppIdMismatchError,
     SdkAppIdOutOfRangeError,
+    StaleError,
     TooLongError,
     UnknownRegionError,
     UnsupportedVersionError,
@@ -78,7 +82,15 @@ from .rest import (
     rest_url,
 )
 
-__version__ = "0.1.0"
+from . import callback
+from .callback import (
+    IMCallback,
+    IMCallbackVerifier,
+    TRTCCallbackVerifier,
+    TRTCEvent,
+)
+
+__version__ = "0.2.0"
 
 __all__ = [
     "BadBaseUrlError", "BadPathSegmentError", "BadSignatureError", "BufferTooSmallError", "Claims",
@@ -92,4 +104,7 @@ __all__ = [
     "Signer", "TooLongError", "UnknownRegionError", "UnsupportedVersionError", "UserSigError",
     "UserbufMismatchError", "Verifier", "VerifyError", "describe_rest_code", "library_version",
     "rest_url",
+    # Tencent's callbacks (usersig.callback; sign_im, sign_trtc, reply_ok, reply_fail there).
+    "IMCallback", "IMCallbackVerifier", "MissingSignatureError", "StaleError",
+    "TRTCCallbackVerifier", "TRTCEvent", "callback",
 ]

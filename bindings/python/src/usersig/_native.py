@@ -33,7 +33,7 @@ else:
 
 
 class LibraryNotFoundError(OSError):
-    """The shared library was not found: set ``USERSIG_LIB`` or build it with cargo."""
+    """The shared library was not found: reinstall the package, or set ``USERSIG_LIB``."""
 
 
 class usersig_expect(Structure):  # noqa: N801 - the C name
@@ -42,8 +42,23 @@ class usersig_expect(Structure):  # noqa: N801 - the C name
         ("userbuf", c_char_p),
         ("userbuf_len", c_size_t),
         ("room_id", c_uint32),
-        ("room", c_char_p),
-        ("room_len", c_size_t),
+        ("string_room", c_char_p),
+        ("string_room_len", c_size_t),
+        ("privileges", c_uint32),
+    ]
+
+
+class usersig_mint_params(Structure):  # noqa: N801 - the C name
+    _fields_ = [
+        ("kind", c_int32),
+        ("identifier", c_char_p),
+        ("identifier_len", c_size_t),
+        ("expire", c_uint64),
+        ("userbuf", c_char_p),
+        ("userbuf_len", c_size_t),
+        ("room_id", c_uint32),
+        ("string_room", c_char_p),
+        ("string_room_len", c_size_t),
         ("privileges", c_uint32),
     ]
 
@@ -57,10 +72,14 @@ class usersig_claims(Structure):  # noqa: N801 - the C name
         ("has_userbuf", c_bool),
         ("userbuf_len", c_size_t),
         ("has_private_map_key", c_bool),
-        ("pmk_is_string_room", c_bool),
+        ("pmk_has_string_room", c_bool),
         ("pmk_room_id", c_uint32),
         ("pmk_privileges", c_uint32),
         ("pmk_expires_at", c_uint32),
+        ("pmk_account_offset", c_size_t),
+        ("pmk_account_len", c_size_t),
+        ("pmk_string_room_offset", c_size_t),
+        ("pmk_string_room_len", c_size_t),
     ]
 
 
@@ -74,32 +93,10 @@ _PROTOTYPES = {
     "usersig_error_kind": (c_char_p, [c_int]),
     "usersig_signer_new": (c_int, [c_uint64, _IN, c_size_t, c_int, POINTER(c_void_p)]),
     "usersig_signer_free": (None, [c_void_p]),
-    "usersig_sign": (c_int, [c_void_p, _IN, c_size_t, c_uint64, _OUT, c_size_t, _LEN]),
-    "usersig_sign_at": (c_int, [c_void_p, _IN, c_size_t, c_uint64, c_uint64, _OUT, c_size_t, _LEN]),
-    "usersig_sign_userbuf": (
-        c_int,
-        [c_void_p, _IN, c_size_t, c_uint64, _IN, c_size_t, _OUT, c_size_t, _LEN],
-    ),
-    "usersig_sign_userbuf_at": (
-        c_int,
-        [c_void_p, _IN, c_size_t, c_uint64, c_uint64, _IN, c_size_t, _OUT, c_size_t, _LEN],
-    ),
-    "usersig_sign_pmk": (
-        c_int,
-        [c_void_p, _IN, c_size_t, c_uint64, c_uint32, c_uint32, _OUT, c_size_t, _LEN],
-    ),
-    "usersig_sign_pmk_at": (
-        c_int,
-        [c_void_p, _IN, c_size_t, c_uint64, c_uint64, c_uint32, c_uint32, _OUT, c_size_t, _LEN],
-    ),
-    "usersig_sign_pmk_str": (
-        c_int,
-        [c_void_p, _IN, c_size_t, c_uint64, _IN, c_size_t, c_uint32, _OUT, c_size_t, _LEN],
-    ),
-    "usersig_sign_pmk_str_at": (
-        c_int,
-        [c_void_p, _IN, c_size_t, c_uint64, c_uint64, _IN, c_size_t, c_uint32, _OUT, c_size_t, _LEN],
-    ),
+    "usersig_mint": (
+        c_int, [c_void_p, POINTER(usersig_mint_params), _OUT, c_size_t, _LEN]),
+    "usersig_mint_at": (
+        c_int, [c_void_p, POINTER(usersig_mint_params), c_uint64, _OUT, c_size_t, _LEN]),
     "usersig_verifier_new": (
         c_int,
         [c_uint64, _IN, c_size_t, c_uint64, c_uint64, c_size_t, c_size_t, POINTER(c_void_p)],
@@ -132,14 +129,15 @@ _PROTOTYPES = {
 def candidates() -> List[Path]:
     """Where the library is looked for, in order.
 
-    ``USERSIG_LIB`` alone when set (the path of the library file); otherwise
-    ``$CARGO_TARGET_DIR/release`` when set, then ``target/release`` in this package's directory
-    and each one above it, then in the working directory and each one above it.
+    ``USERSIG_LIB`` alone when set (the path of the library file); otherwise the library that
+    ``pip install`` built into this package, then ``$CARGO_TARGET_DIR/release`` when set, then
+    ``target/release`` in this package's directory and each one above it, then in the working
+    directory and each one above it (a source checkout used without installing).
     """
     env = os.environ.get("USERSIG_LIB")
     if env:
         return [Path(env)]
-    found: List[Path] = []
+    found: List[Path] = [Path(__file__).resolve().parent / _FILE]
     target = os.environ.get("CARGO_TARGET_DIR")
     if target:
         found.append(Path(target) / "release" / _FILE)
@@ -153,6 +151,13 @@ def candidates() -> List[Path]:
 
 _lock = threading.Lock()
 _lib: Optional[ctypes.CDLL] = None
+_path: Optional[str] = None
+
+
+def library_path() -> Optional[str]:
+    """The file the library was loaded from (loading it first), or the loader's name for it."""
+    lib()
+    return _path
 
 
 def lib() -> ctypes.CDLL:
@@ -167,10 +172,12 @@ def lib() -> ctypes.CDLL:
 
 
 def _load() -> ctypes.CDLL:
+    global _path
     env = os.environ.get("USERSIG_LIB")
     for path in candidates():
         if path.is_file():
-            return ctypes.CDLL(str(path))
+            _path = str(path)
+            return ctypes.CDLL(_path)
     if env:
         raise LibraryNotFoundError(
             "usersig: USERSIG_LIB is %r, which is not a file: point it at %s" % (env, _FILE)
@@ -178,11 +185,13 @@ def _load() -> ctypes.CDLL:
     # An installed library (bindings/c/install.sh), as the dynamic loader finds it.
     name = ctypes.util.find_library("usersig")
     if name:
+        _path = name
         return ctypes.CDLL(name)
     raise LibraryNotFoundError(
-        "usersig: the C library %s was not found in target/release above %s or above the "
-        "working directory %s%s, nor installed where the dynamic loader looks. Build it with "
-        "`cargo build --release` in the usersig checkout, or set USERSIG_LIB to its path."
+        "usersig: the C library %s was not found in the package, in target/release above %s or "
+        "above the working directory %s%s, nor installed where the dynamic loader looks. "
+        "Reinstall the package (pip install builds the library into it), or set USERSIG_LIB "
+        "to the library's path."
         % (
             _FILE,
             Path(__file__).resolve().parent,

@@ -33,7 +33,10 @@ class UserSigError(Exception):
 
 
 class VerifyError(UserSigError):
-    """The token was rejected (FORMAT.md §5): the base of the eight verification kinds."""
+    """The token was rejected (FORMAT.md §5), or a callback request (:mod:`usersig.callback`):
+    the base of the verification kinds. A callback is refused with :class:`MalformedError`,
+    :class:`MissingSignatureError`, :class:`BadSignatureError`, :class:`StaleError` or
+    :class:`SdkAppIdMismatchError`."""
 
 
 class MalformedError(VerifyError):
@@ -82,6 +85,20 @@ class UserbufMismatchError(VerifyError):
     """The userbuf is not what the caller's expectation requires."""
 
     code, kind = 8, "userbuf_mismatch"
+
+
+class MissingSignatureError(VerifyError):
+    """A callback request carries no ``Sign`` (or, IM, no ``RequestTime``): callback
+    authentication is off in the console, or the request is not from Tencent."""
+
+    code, kind = 9, "missing_signature"
+
+
+class StaleError(VerifyError):
+    """An IM callback's ``RequestTime`` is further than the verifier's window from the clock
+    (a replay, or a clock that needs NTP)."""
+
+    code, kind = 10, "stale"
 
 
 class EmptyKeyError(UserSigError):
@@ -195,7 +212,8 @@ BY_CODE: Dict[int, Type[UserSigError]] = {
     cls.code: cls
     for cls in (
         MalformedError, UnsupportedVersionError, SdkAppIdMismatchError, IdentifierMismatchError,
-        BadSignatureError, NotYetValidError, ExpiredError, UserbufMismatchError, EmptyKeyError,
+        BadSignatureError, NotYetValidError, ExpiredError, UserbufMismatchError,
+        MissingSignatureError, StaleError, EmptyKeyError,
         EmptyIdentifierError, IdentifierContainsNulError, TooLongError, ExpiryOutOfRangeError,
         SdkAppIdOutOfRangeError, ClockBeforeEpochError, NullArgumentError, InvalidUtf8Error,
         InvalidArgumentError, BufferTooSmallError, UnknownRegionError, BadBaseUrlError,
