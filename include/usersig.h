@@ -847,10 +847,14 @@ int usersig_mint_at(const struct usersig_signer *signer,
  * - `max_token_len`, `max_inflated_len`: the size limits, enforced while decoding
  *   (`USERSIG_MAX_TOKEN_LEN`, `USERSIG_MAX_INFLATED_LEN` are FORMAT.md §5.1's). Raising them
  *   raises what an attacker's token may cost.
+ * - Settings over their ceilings (skew or leeway over 31,536,000 s, a token limit over
+ *   65,536 bytes, an inflated limit over 1,048,576 bytes) are refused with
+ *   `USERSIG_ERR_INVALID_ARGUMENT`.
  * - `out`: on success receives a new verifier, owned by the caller, to be freed with
  *   `usersig_verifier_free`. Not written on failure.
  *
- * Returns `USERSIG_OK`, `USERSIG_ERR_EMPTY_KEY` or `USERSIG_ERR_NULL_ARGUMENT`.
+ * Returns `USERSIG_OK`, `USERSIG_ERR_EMPTY_KEY`, `USERSIG_ERR_NULL_ARGUMENT` or
+ * `USERSIG_ERR_INVALID_ARGUMENT`.
  *
  * # Safety
  * `key` must point to `key_len` readable bytes (or be NULL with `key_len` 0); `out` must be

@@ -49,25 +49,26 @@ mod error;
 #[allow(unsafe_code)]
 pub mod ffi;
 mod inspect;
-mod json_fast;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod internals;
 mod mac;
 pub mod rest;
 mod sign;
 mod time_fmt;
-mod token;
 mod userbuf;
 mod verify;
-#[doc(hidden)]
-pub mod zlib;
+mod wire;
 
 pub use error::{
-    ErrorKind, KeyError, KeyErrorKind, Layer, Malformed, SignError, SignErrorKind, VerifyError,
+    ConfigError, ConfigErrorKind, ErrorKind, KeyError, KeyErrorKind, Layer, Malformed, SignError,
+    SignErrorKind, VerifyError,
 };
 pub use inspect::{Inspection, JsonStyle, Warning, ZlibInfo, inspect, inspect_at};
 pub use sign::{DEFAULT_EXPIRE_SECS, Mint, Signer, UserIdProblem, check_user_id};
-pub use token::{Compression, Limits, OuterStyle};
 pub use userbuf::{ParsePrivilegesError, PmkParseError, PrivateMapKey, Privileges, Room};
 pub use verify::{Claims, DEFAULT_MAX_FUTURE_SKEW_SECS, Expect, Verifier};
+pub use wire::{Compression, Limits, OuterStyle};
 
 /// The public demo SDKAppID used in Tencent's documentation and in FORMAT.md §2.
 pub const DEMO_SDKAPPID: u64 = 1_400_000_000;
@@ -101,86 +102,10 @@ pub fn claims_json(claims: &Claims) -> serde_json::Value {
         "expires_at_utc": time_fmt::rfc3339(claims.expires_at),
         // Canonical base64 of the bytes (the received text may be line-wrapped, FORMAT.md §9).
         "userbuf_b64": claims.userbuf.as_deref().map(|b| {
-            use base64::Engine as _;
-            token::B64.encode(b)
+            let mut text = String::new();
+            wire::encode_standard(b, &mut text);
+            text
         }),
         "private_map_key": claims.private_map_key.as_ref().map(inspect::pmk_json),
     })
-}
-
-/// The decoding stages one by one, for the fuzz targets in `fuzz/` only. Not public API: no
-/// stability promise; it may change or go away in any release.
-#[doc(hidden)]
-pub mod __fuzz {
-    use std::borrow::Cow;
-
-    use crate::{Limits, Malformed, VerifyError, token};
-
-    /// The fields of a type-checked v2 document (FORMAT.md §3); nothing verified.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct Fields {
-        /// `TLS.identifier`.
-        pub identifier: String,
-        /// `TLS.sdkappid`.
-        pub sdkappid: u64,
-        /// `TLS.expire`.
-        pub expire: u64,
-        /// `TLS.time`.
-        pub time: u64,
-        /// `TLS.userbuf` as received.
-        pub userbuf_b64: Option<String>,
-        /// `TLS.sig` as received.
-        pub sig_b64: String,
-    }
-
-    /// FORMAT.md §4.2-4.3: token text to zlib bytes.
-    pub fn decode_outer(token: &str, limits: &Limits) -> Result<Vec<u8>, Malformed> {
-        token::decode_outer(token, limits).map(|(bytes, _)| bytes)
-    }
-
-    /// FORMAT.md §4: token text to the inflated JSON bytes, by the path verification takes.
-    pub fn decode_to_json(token: &str, limits: &Limits) -> Result<Vec<u8>, Malformed> {
-        token::decode_to_json_fast(token, limits)
-    }
-
-    /// FORMAT.md §4.2: bytes to token text, as minting writes it.
-    pub fn encode_outer(bytes: &[u8], out: &mut String) {
-        token::encode_outer(bytes, out)
-    }
-
-    /// The one-pass decoder verification tries first; `None` defers to [`decode_outer`].
-    pub fn decode_outer_fast(token: &str, limits: &Limits) -> Option<Vec<u8>> {
-        token::decode_outer_fast(token, limits)
-    }
-
-    /// FORMAT.md §3, §5.2: JSON bytes to type-checked fields.
-    pub fn parse_document(json: &[u8]) -> Result<Fields, VerifyError> {
-        token::parse_document(json).map(fields)
-    }
-
-    /// The reader for our own compact layout alone; `None` where it defers to the others.
-    pub fn parse_canonical(json: &[u8]) -> Option<Fields> {
-        crate::json_fast::parse_canonical(json).map(fields)
-    }
-
-    /// FORMAT.md §3, §5.2 by the serde_json reference path alone (no fast path).
-    pub fn parse_document_reference(json: &[u8]) -> Result<Fields, VerifyError> {
-        token::parse_document_reference(json).map(fields)
-    }
-
-    fn fields(d: token::Document<'_>) -> Fields {
-        Fields {
-            identifier: d.identifier.into_owned(),
-            sdkappid: d.sdkappid,
-            expire: d.expire,
-            time: d.time,
-            userbuf_b64: d.userbuf_b64.map(Cow::into_owned),
-            sig_b64: d.sig_b64.into_owned(),
-        }
-    }
-
-    /// The `TLS.userbuf` text to bytes, as verification decodes it.
-    pub fn decode_userbuf(text: &str) -> Result<Vec<u8>, Malformed> {
-        token::decode_userbuf(text)
-    }
 }

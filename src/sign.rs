@@ -7,9 +7,8 @@ use std::mem::MaybeUninit;
 use crate::error::SignError;
 use crate::mac::{Content, KeyedMac};
 use crate::time_fmt::unix_now;
-use crate::token::{self, Compression, Limits, OutDoc};
 use crate::userbuf::{Privileges, Room, write_pmk};
-use crate::zlib;
+use crate::wire::{self, Compression, Encoder, Limits, OutDoc};
 
 /// The default lifetime: 180 days, as in Tencent's documentation (FORMAT.md §7).
 pub const DEFAULT_EXPIRE_SECS: u64 = 180 * 86_400;
@@ -238,7 +237,7 @@ impl Signer {
         out.clear();
         let result = with_scratch(|scratch| {
             self.mint_with(mint, scratch)?;
-            token::encode_outer_vec(&mut scratch.compressed, out);
+            scratch.encoder.write_text(out);
             Ok(())
         });
         if result.is_err() {
@@ -258,16 +257,16 @@ impl Signer {
     ) -> Result<Result<usize, usize>, SignError> {
         with_scratch(|scratch| {
             self.mint_with(mint, scratch)?;
-            let needed = token::outer_len(scratch.compressed.len());
+            let needed = scratch.encoder.text_len();
             if needed > out.len() {
                 return Ok(Err(needed));
             }
-            Ok(Ok(token::encode_outer_uninit(&mut scratch.compressed, out)))
+            Ok(Ok(scratch.encoder.write_text_uninit(out)))
         })
     }
 
-    /// Mints up to the zlib stream, which it leaves in `scratch.compressed`, checked to give
-    /// a token no longer than verification accepts.
+    /// Mints up to the zlib stream, which it leaves in `scratch.encoder`, checked to give a
+    /// token no longer than verification accepts.
     fn mint_with(&self, mint: &Mint<'_>, scratch: &mut Scratch) -> Result<(), SignError> {
         scratch.clear();
         let identifier = mint.identifier;
@@ -285,7 +284,7 @@ impl Signer {
             Payload::None => false,
             Payload::Userbuf(bytes) => {
                 check_len("userbuf", bytes.len())?;
-                base64_simd::STANDARD.encode_append(bytes, &mut scratch.userbuf_b64);
+                wire::encode_standard(bytes, &mut scratch.userbuf_b64);
                 true
             }
             Payload::PrivateMapKey { room, privileges } => {
@@ -310,13 +309,7 @@ impl Signer {
                     &mut scratch.pmk,
                 )?;
                 check_len("userbuf", scratch.pmk.len())?;
-                let pmk_len = scratch.pmk.len();
-                let b64 = &mut scratch.userbuf_b64;
-                let len = token::with_zero_slack(&mut scratch.pmk, 0, |input| {
-                    base64_simd::STANDARD_NO_PAD.encode_append(input, b64);
-                });
-                b64.truncate(len);
-                b64.extend(std::iter::repeat_n('=', (3 - pmk_len % 3) % 3));
+                wire::encode_standard(&scratch.pmk, &mut scratch.userbuf_b64);
                 true
             }
         };
@@ -332,54 +325,21 @@ impl Signer {
             expire: scratch.expire.format(expire),
             userbuf_b64,
         };
-        let digest = self.mac.tag(&content);
-        // 32 bytes are 43 characters and one `=` of padded base64. Encoded as 34 bytes, two
-        // zeros after the digest, so that base64-simd takes them in its vector loop whole
-        // (see `token::with_zero_slack`); the zeros only reach the characters after the 43rd.
-        let mut input = [0u8; 34];
-        if let Some(head) = input.get_mut(..32) {
-            head.copy_from_slice(&digest);
-        }
-        let mut sig = [0u8; 48];
-        let _ = base64_simd::STANDARD_NO_PAD.encode(&input, base64_simd::Out::from_slice(&mut sig));
-        if let Some(pad) = sig.get_mut(43) {
-            *pad = b'=';
-        }
-        let sig_b64 = sig.get(..44).unwrap_or_default();
-
-        let doc = OutDoc { content, sig_b64 };
+        let sig = wire::encode_sig(&self.mac.tag(&content));
+        let doc = OutDoc {
+            content,
+            sig_b64: &sig,
+        };
         // FORMAT.md §7: never mint what §5 would refuse. Only identifiers or userbufs of many KiB
         // get near the default limits.
-        let limits = Limits::default();
-        let check_document = |len: usize| {
-            if len > limits.max_inflated_bytes {
-                return Err(SignError::TooLong {
-                    what: "token document",
-                    len,
-                    max: limits.max_inflated_bytes,
-                });
-            }
-            Ok(())
-        };
-        if self.compression == Compression::Stored {
-            // Written straight into the stored block: no copy of the document.
-            let len =
-                zlib::stored_in_place(&mut scratch.compressed, |buf| token::write_json(&doc, buf));
-            check_document(len)?;
-        } else {
-            // Checked before compressing: an oversized document is not worth compressing.
-            token::write_json(&doc, &mut scratch.json);
-            check_document(scratch.json.len())?;
-            token::compress(&scratch.json, self.compression, &mut scratch.compressed);
-        }
-        let token_len = token::outer_len(scratch.compressed.len());
-        if token_len > limits.max_token_bytes {
-            return Err(SignError::TooLong {
-                what: "token",
-                len: token_len,
-                max: limits.max_token_bytes,
-            });
-        }
+        scratch
+            .encoder
+            .encode(&doc, self.compression, &Limits::default())
+            .map_err(|e| SignError::TooLong {
+                what: e.what,
+                len: e.len,
+                max: e.max,
+            })?;
         Ok(())
     }
 }
@@ -389,8 +349,7 @@ impl Signer {
 struct Scratch {
     pmk: Vec<u8>,
     userbuf_b64: String,
-    json: Vec<u8>,
-    compressed: Vec<u8>,
+    encoder: Encoder,
     time: Decimal,
     expire: Decimal,
 }
@@ -417,16 +376,15 @@ impl Scratch {
     fn clear(&mut self) {
         self.pmk.clear();
         self.userbuf_b64.clear();
-        self.json.clear();
-        self.compressed.clear();
     }
 
     /// Gives memory back after an unusually large token, so one big mint does not pin it.
     fn trim(&mut self) {
         const KEEP: usize = 16 * 1024;
-        if self.json.capacity() > KEEP || self.compressed.capacity() > KEEP {
-            *self = Scratch::default();
+        if self.pmk.capacity() > KEEP || self.userbuf_b64.capacity() > KEEP {
+            (self.pmk, self.userbuf_b64) = Default::default();
         }
+        self.encoder.trim();
     }
 }
 

@@ -5,12 +5,11 @@ use std::fmt;
 
 use subtle::ConstantTimeEq;
 
-use crate::error::{KeyError, Malformed, VerifyError};
+use crate::error::{ConfigError, ConfigErrorKind, KeyError, Malformed, VerifyError};
 use crate::mac::{Content, KeyedMac};
 use crate::time_fmt::unix_now;
-use crate::token::{self, Limits};
 use crate::userbuf::{PrivateMapKey, Privileges, Room};
-use crate::zlib;
+use crate::wire::{self, Document, Limits};
 
 /// What a valid token says. Returned only after every FORMAT.md §5 check has passed.
 ///
@@ -78,9 +77,9 @@ pub enum Expect<'a> {
 /// ```
 /// use usersig::{ErrorKind, Limits, Signer, Verifier, DEMO_KEY};
 /// let verifier = Verifier::new(1400000000, DEMO_KEY)?
-///     .max_future_skew_secs(60)
-///     .leeway_secs(5)
-///     .limits(Limits::default());
+///     .max_future_skew_secs(60)?
+///     .leeway_secs(5)?
+///     .limits(Limits::default())?;
 /// let token = Signer::new(1400000000, DEMO_KEY)?.user_sig("alice", 3600)?;
 /// assert_eq!(verifier.verify(&token, "alice")?.identifier, "alice");
 /// assert_eq!(verifier.verify(&token, "bob").unwrap_err().kind(), ErrorKind::IdentifierMismatch);
@@ -134,39 +133,86 @@ impl Verifier {
         })
     }
 
-    /// How far in the future `TLS.time` may be, in seconds (default 300).
+    /// How far in the future `TLS.time` may be, in seconds (default 300), at most
+    /// [`ConfigError::MAX_SECS`] (a year).
     ///
     /// ```
     /// # use usersig::{ErrorKind, Mint, Signer, Verifier, DEMO_KEY};
     /// let token = Signer::new(1, DEMO_KEY)?.mint(&Mint::new("a").time(1_000))?;
-    /// let strict = Verifier::new(1, DEMO_KEY)?.max_future_skew_secs(0);
+    /// let strict = Verifier::new(1, DEMO_KEY)?.max_future_skew_secs(0)?;
     /// assert_eq!(strict.verify_at(&token, "a", 999).unwrap_err().kind(), ErrorKind::NotYetValid);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn max_future_skew_secs(mut self, secs: u64) -> Self {
+    pub fn max_future_skew_secs(mut self, secs: u64) -> Result<Self, ConfigError> {
+        if secs > ConfigError::MAX_SECS {
+            return Err(ConfigError::new(
+                ConfigErrorKind::FutureSkewTooLarge,
+                secs,
+                ConfigError::MAX_SECS,
+            ));
+        }
         self.max_future_skew = secs;
-        self
+        Ok(self)
     }
 
-    /// How long after expiry a token is still accepted, in seconds (default 0).
+    /// How long after expiry a token is still accepted, in seconds (default 0), at most
+    /// [`ConfigError::MAX_SECS`] (a year): a larger leeway would accept every expired token.
     ///
     /// ```
     /// # use usersig::{Mint, Signer, Verifier, DEMO_KEY};
     /// let token = Signer::new(1, DEMO_KEY)?.mint(&Mint::new("a").time(100).expire_secs(10))?;
-    /// let lenient = Verifier::new(1, DEMO_KEY)?.leeway_secs(5);
+    /// let lenient = Verifier::new(1, DEMO_KEY)?.leeway_secs(5)?;
     /// assert!(lenient.verify_at(&token, "a", 115).is_ok());
     /// assert!(lenient.verify_at(&token, "a", 116).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn leeway_secs(mut self, secs: u64) -> Self {
+    pub fn leeway_secs(mut self, secs: u64) -> Result<Self, ConfigError> {
+        if secs > ConfigError::MAX_SECS {
+            return Err(ConfigError::new(
+                ConfigErrorKind::LeewayTooLarge,
+                secs,
+                ConfigError::MAX_SECS,
+            ));
+        }
         self.leeway = secs;
-        self
+        Ok(self)
     }
 
-    /// The size limits (default 16 KiB token, 64 KiB inflated).
-    pub fn limits(mut self, limits: Limits) -> Self {
+    /// The size limits (default 16 KiB token, 64 KiB inflated), at most
+    /// [`ConfigError::MAX_TOKEN_BYTES`] and [`ConfigError::MAX_INFLATED_BYTES`]: above them a
+    /// token could cost what the limits exist to bound (FORMAT.md §5.1).
+    ///
+    /// ```
+    /// # use usersig::{ConfigErrorKind, Limits, Verifier, DEMO_KEY};
+    /// let v = Verifier::new(1, DEMO_KEY)?;
+    /// let huge = Limits { max_token_bytes: 16 * 1024, max_inflated_bytes: usize::MAX };
+    /// assert_eq!(v.limits(huge).unwrap_err().kind(), ConfigErrorKind::InflatedLimitTooLarge);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn limits(mut self, limits: Limits) -> Result<Self, ConfigError> {
+        let too_large = |kind, value: usize, max: usize| {
+            ConfigError::new(
+                kind,
+                u64::try_from(value).unwrap_or(u64::MAX),
+                u64::try_from(max).unwrap_or(u64::MAX),
+            )
+        };
+        if limits.max_token_bytes > ConfigError::MAX_TOKEN_BYTES {
+            return Err(too_large(
+                ConfigErrorKind::TokenLimitTooLarge,
+                limits.max_token_bytes,
+                ConfigError::MAX_TOKEN_BYTES,
+            ));
+        }
+        if limits.max_inflated_bytes > ConfigError::MAX_INFLATED_BYTES {
+            return Err(too_large(
+                ConfigErrorKind::InflatedLimitTooLarge,
+                limits.max_inflated_bytes,
+                ConfigError::MAX_INFLATED_BYTES,
+            ));
+        }
         self.limits = limits;
-        self
+        Ok(self)
     }
 
     /// The SDKAppID this verifier accepts.
@@ -246,28 +292,25 @@ impl Verifier {
         expect: &Expect<'_>,
         now: Option<u64>,
     ) -> Result<Claims, VerifyError> {
-        let mut stack = [0u8; 768];
-        let compressed = token::decode_outer_on_stack(token, &self.limits, &mut stack)?;
-        zlib::read_inflated(&compressed, self.limits.max_inflated_bytes, |json| {
-            self.verify_json(&json?, identifier, expect, now)
+        wire::decode(token, &self.limits, |doc| {
+            self.verify_document(doc?, identifier, expect, now)
         })
     }
 
-    /// FORMAT.md §5.2-5.8 on the inflated document.
-    fn verify_json(
+    /// FORMAT.md §5.3-5.8 on the type-checked document.
+    fn verify_document(
         &self,
-        json: &[u8],
+        doc: Document<'_>,
         identifier: &str,
         expect: &Expect<'_>,
         now: Option<u64>,
     ) -> Result<Claims, VerifyError> {
-        let doc = token::parse_document(json)?;
         let userbuf = doc
             .userbuf_b64
             .as_deref()
-            .map(token::decode_userbuf)
+            .map(wire::decode_userbuf)
             .transpose()?;
-        // Checked in parse_document; repeated here so no path can ever wrap around.
+        // Checked while parsing; repeated here so no path can ever wrap around.
         let expires_at = doc
             .time
             .checked_add(doc.expire)
@@ -292,7 +335,7 @@ impl Verifier {
         // before a single branch, so its timing does not depend on where (or whether) the tags
         // differ (words rather than bytes: 4 optimisation barriers instead of 32). A sig
         // that is not 32 bytes of base64 is compared too (as zeros) and then rejected.
-        let (sig, sig_ok) = match decode_sig(&doc.sig_b64) {
+        let (sig, sig_ok) = match wire::decode_sig(&doc.sig_b64) {
             Some(sig) => (sig, true),
             None => ([0u8; 32], false),
         };
@@ -356,21 +399,6 @@ impl Verifier {
             private_map_key,
         })
     }
-}
-
-/// `TLS.sig` to its 32 bytes: standard base64 with canonical padding, so exactly 44 characters
-/// (what `B64.decode_slice` accepts as 32 bytes; the unit tests compare the two). SIMD base64
-/// straight into an array: no allocation, a third of the scalar decoder's instructions.
-fn decode_sig(text: &str) -> Option<[u8; 32]> {
-    if text.len() != 44 {
-        return None;
-    }
-    // 44 characters decode to at most 33 bytes, so the output always fits.
-    let mut out = [0u8; 33];
-    let decoded = base64_simd::STANDARD
-        .decode(text.as_bytes(), base64_simd::Out::from_slice(&mut out))
-        .ok()?;
-    <[u8; 32]>::try_from(&*decoded).ok()
 }
 
 /// A tag as four words, for a constant-time comparison a word at a time.
@@ -454,16 +482,7 @@ fn check_expectation(
 
 #[cfg(test)]
 mod tests {
-    use base64::Engine as _;
-
     use super::*;
-    use crate::token::B64;
-
-    /// The reference: the base64 crate's canonical standard decoder, as minting encodes.
-    fn reference(text: &str) -> Option<[u8; 32]> {
-        let mut out = [0u8; 32];
-        matches!(B64.decode_slice(text.as_bytes(), &mut out), Ok(32)).then_some(out)
-    }
 
     #[test]
     fn tokens_as_bytes_verify_as_text_does_and_non_text_is_malformed() {
@@ -490,33 +509,5 @@ mod tests {
                 assert_eq!(err.kind(), crate::ErrorKind::Malformed, "{err}");
             }
         }
-    }
-
-    #[test]
-    fn sig_decoding_accepts_exactly_what_the_reference_does() {
-        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let good = B64.encode([0xa5u8; 32]);
-        assert_eq!(decode_sig(&good), Some([0xa5; 32]));
-        let mut cases = vec![String::new(), good[..43].to_owned(), format!("{good}=")];
-        // Every character in the last two data positions and the padding position, and every
-        // odd byte anywhere: canonical trailing bits, '=' placement, other alphabets, spaces.
-        for at in [0, 20, 41, 42, 43] {
-            for c in ALPHABET.iter().chain(b"=-_*. \n\0\x80") {
-                let mut bytes = good.clone().into_bytes();
-                bytes[at] = *c;
-                if let Ok(text) = String::from_utf8(bytes) {
-                    cases.push(text);
-                }
-            }
-        }
-        cases.push(format!("{}==", &good[..42]));
-        cases.push(format!("{}A", &good[..43]));
-        let mut accepted = 0;
-        for text in &cases {
-            assert_eq!(decode_sig(text), reference(text), "{text:?}");
-            accepted += usize::from(reference(text).is_some());
-        }
-        // Both outcomes were exercised.
-        assert!(accepted > 100 && accepted < cases.len(), "{accepted}");
     }
 }

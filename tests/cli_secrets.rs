@@ -74,7 +74,7 @@ fn debug_of_signer_and_verifier_is_redacted() {
     let signer = Signer::new(APP, KEY)
         .unwrap()
         .with_compression(Compression::Standard);
-    let verifier = Verifier::new(APP, KEY).unwrap().leeway_secs(5);
+    let verifier = Verifier::new(APP, KEY).unwrap().leeway_secs(5).unwrap();
     for text in [
         format!("{signer:?}"),
         format!("{signer:#?}"),
@@ -154,10 +154,13 @@ fn no_error_message_contains_the_key() {
     // the `replace` above removes exactly that. What must never appear is the verifier's key
     // from any other source, which the tokens below (signed with other keys) check.
     assert!(failures > 300, "{failures}");
-    let small = verifier.clone().limits(Limits {
-        max_token_bytes: 10,
-        max_inflated_bytes: 10,
-    });
+    let small = verifier
+        .clone()
+        .limits(Limits {
+            max_token_bytes: 10,
+            max_inflated_bytes: 10,
+        })
+        .unwrap();
     let e = small.verify_at(&good, "alice", NOW).unwrap_err();
     assert_no_key("Display", &e.to_string());
     for e in [

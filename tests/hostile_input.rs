@@ -148,12 +148,16 @@ fn a_100_mb_bomb_is_refused_by_size_before_inflating() {
 }
 
 #[test]
-fn a_100_mb_bomb_stops_at_the_inflate_limit_when_the_token_limit_is_raised() {
-    let token = outer(&zero_bomb(100_000_000));
-    let roomy = verifier().limits(Limits {
-        max_token_bytes: 1 << 20,
-        ..Limits::default()
-    });
+fn a_7_mb_bomb_stops_at_the_inflate_limit_when_the_token_limit_is_raised() {
+    // The token limit at its ceiling (64 KiB) holds a bomb of about 7 MB.
+    let token = outer(&zero_bomb(7_000_000));
+    assert!(token.len() <= 64 * 1024, "{}", token.len());
+    let roomy = verifier()
+        .limits(Limits {
+            max_token_bytes: 64 * 1024,
+            ..Limits::default()
+        })
+        .unwrap();
     match roomy.verify_at(&token, "xiaojun", NOW) {
         Err(VerifyError::Malformed(m)) => {
             assert_eq!(m.layer, Layer::Size);
@@ -747,4 +751,44 @@ fn no_single_character_substitution_verifies_to_other_claims() {
             eprintln!("same-document re-encodings of {token}: {same_document:?}");
         }
     }
+}
+
+#[test]
+fn settings_over_their_ceilings_are_refused() {
+    use usersig::{ConfigError, ConfigErrorKind};
+    // A leeway of u64::MAX would accept every expired token; a year is the most.
+    let e = verifier().leeway_secs(u64::MAX).unwrap_err();
+    assert_eq!(e.kind(), ConfigErrorKind::LeewayTooLarge);
+    assert!(verifier().leeway_secs(31_536_000).is_ok());
+    assert!(verifier().leeway_secs(31_536_001).is_err());
+    let e = verifier().max_future_skew_secs(31_536_001).unwrap_err();
+    assert_eq!(e.kind(), ConfigErrorKind::FutureSkewTooLarge);
+    assert!(verifier().max_future_skew_secs(31_536_000).is_ok());
+    // Huge limits would remove the bomb protection.
+    let token_limit = |max_token_bytes| {
+        verifier().limits(Limits {
+            max_token_bytes,
+            ..Limits::default()
+        })
+    };
+    assert!(token_limit(64 * 1024).is_ok());
+    let e = token_limit(64 * 1024 + 1).unwrap_err();
+    assert_eq!(e.kind(), ConfigErrorKind::TokenLimitTooLarge);
+    assert_eq!((e.value(), e.max()), (65_537, 65_536));
+    let inflated = |max_inflated_bytes| {
+        verifier().limits(Limits {
+            max_inflated_bytes,
+            ..Limits::default()
+        })
+    };
+    assert!(inflated(ConfigError::MAX_INFLATED_BYTES).is_ok());
+    let e = inflated(usize::MAX).unwrap_err();
+    assert_eq!(e.kind(), ConfigErrorKind::InflatedLimitTooLarge);
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "inflated size limit {} is over the ceiling of 1048576",
+            usize::MAX
+        )
+    );
 }

@@ -5,8 +5,9 @@
 mod vectors_support;
 
 use proptest::prelude::*;
-use usersig::__fuzz::{decode_to_json, parse_canonical, parse_document, parse_document_reference};
 use usersig::Limits;
+use usersig::internals::reference::parse_document as parse_document_reference;
+use usersig::internals::{decode_to_json, parse_canonical, parse_document};
 
 /// A JSON value text for a field, in forms both valid and hostile.
 fn value() -> impl Strategy<Value = String> {

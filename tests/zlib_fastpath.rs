@@ -1,28 +1,37 @@
-//! The fast paths accept and produce exactly what the reference paths (flate2, the general
-//! base64 decoder) do: differential property tests (issue: speed without a second format).
+//! What minting writes and verification reads at the zlib and outer layers is exactly what the
+//! library-backed reference (flate2, the base64 crate written the plain way) writes and reads:
+//! differential property tests.
 
 use proptest::prelude::*;
-use usersig::__fuzz::{decode_outer, decode_outer_fast};
-use usersig::Limits;
-use usersig::zlib::{compress_fast_only, compress_reference, inflate_reference};
+use usersig::internals::decode_outer;
+use usersig::internals::reference::{
+    compress as compress_reference, decode_outer as decode_outer_reference,
+    inflate as inflate_reference,
+};
+use usersig::{Compression, Limits};
 
 const MAX: usize = 64 * 1024;
 
 fn stored(data: &[u8]) -> Vec<u8> {
     // The public way in: mint-time compression through the crate's own path.
     let mut out = Vec::new();
-    usersig::zlib::compress(data, 0, &mut out);
+    usersig::internals::compress(data, Compression::Stored, &mut out);
     out
 }
 
 fn compressed(data: &[u8], level: u32) -> Vec<u8> {
+    let compression = match level {
+        0 => Compression::Stored,
+        1 => Compression::Fast,
+        _ => Compression::Standard,
+    };
     let mut out = Vec::new();
-    usersig::zlib::compress(data, level, &mut out);
+    usersig::internals::compress(data, compression, &mut out);
     out
 }
 
 fn inflate(bytes: &[u8]) -> Result<Vec<u8>, usersig::Malformed> {
-    usersig::zlib::inflate(bytes, MAX)
+    usersig::internals::inflate(bytes, MAX)
 }
 
 #[test]
@@ -40,7 +49,7 @@ fn stored_streams_match_the_reference_byte_for_byte_at_block_boundaries() {
 #[test]
 fn level_one_matches_the_reference_around_its_size_and_lookahead_boundaries() {
     // 262 is zlib-rs's MIN_LOOKAHEAD (its window refills change which positions are hashed),
-    // 258 the longest match, 16 KiB the longest input the fast path takes.
+    // 258 the longest match, 16 KiB a long token document.
     let pattern = br#"{"TLS.ver":"2.0","TLS.identifier":"xiaojun","TLS.sdkappid":1400000000,"#;
     for n in (0..12)
         .chain(250..275)
@@ -55,7 +64,6 @@ fn level_one_matches_the_reference_around_its_size_and_lookahead_boundaries() {
         ] {
             let ours = compressed(&data, 1);
             assert_eq!(ours, compress_reference(&data, 1), "n={n}");
-            assert_eq!(compress_fast_only(&data).is_some(), n <= 16 * 1024, "n={n}");
         }
     }
 }
@@ -78,16 +86,13 @@ fn level_one_matches_the_reference_on_every_kind_of_token_document() {
         ),
     ] {
         let token = signer.mint(&mint.time(1_569_910_200)).unwrap();
-        let json = usersig::__fuzz::decode_to_json(&token, &Limits::default()).unwrap();
-        assert_eq!(
-            compress_fast_only(&json),
-            Some(compress_reference(&json, 1))
-        );
+        let json = usersig::internals::decode_to_json(&token, &Limits::default()).unwrap();
+        assert_eq!(compressed(&json, 1), compress_reference(&json, 1));
     }
 }
 
 #[test]
-fn fast_inflate_rejects_what_the_reference_rejects_on_every_truncation_and_flip() {
+fn inflate_rejects_what_the_reference_rejects_on_every_truncation_and_flip() {
     let data = br#"{"TLS.ver":"2.0","TLS.identifier":"xiaojun"}"#;
     let z = stored(data);
     for n in 0..z.len() {
@@ -124,7 +129,7 @@ proptest! {
     #[test]
     fn reused_compressors_give_the_reference_output(
         data in prop::collection::vec(any::<u8>(), 0..3000),
-        level in 1u32..=9,
+        level in prop::sample::select(vec![1u32, 6]),
     ) {
         let ours = compressed(&data, level);
         prop_assert_eq!(&ours, &compress_reference(&data, level));
@@ -147,13 +152,13 @@ proptest! {
             data.extend(std::iter::repeat_n(byte, n));
             data.extend_from_slice(b"\"TLS.sig\":\"");
         }
-        let ours = compress_fast_only(&data).expect("the fast path takes up to 16 KiB");
+        let ours = compressed(&data, 1);
         prop_assert_eq!(&ours, &compress_reference(&data, 1));
         prop_assert_eq!(inflate(&ours).unwrap(), data);
     }
 
     #[test]
-    fn fast_and_reference_inflate_agree_on_mutated_streams(
+    fn production_and_reference_inflate_agree_on_mutated_streams(
         data in prop::collection::vec(any::<u8>(), 0..400),
         level in 0u32..=9,
         edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4),
@@ -176,28 +181,24 @@ proptest! {
     }
 
     #[test]
-    fn the_fast_outer_decoder_accepts_a_subset_with_the_same_bytes(
-        s in "[A-Za-z0-9*_=+/ -]{0,64}"
-    ) {
+    fn the_outer_decoder_agrees_with_the_reference(s in "[A-Za-z0-9*_=+/ -]{0,64}") {
         let limits = Limits::default();
-        if let Some(fast) = decode_outer_fast(&s, &limits) {
-            prop_assert_eq!(Some(fast), decode_outer(&s, &limits).ok());
-        }
+        prop_assert_eq!(decode_outer(&s, &limits).ok(), decode_outer_reference(&s, &limits).ok());
     }
 
     #[test]
-    fn the_fast_outer_decoder_takes_every_token_we_mint(data in prop::collection::vec(any::<u8>(), 1..300)) {
+    fn the_outer_decoder_takes_every_token_we_mint(data in prop::collection::vec(any::<u8>(), 1..300)) {
         let mut token = String::new();
-        usersig::__fuzz::encode_outer(&data, &mut token);
-        prop_assert_eq!(decode_outer_fast(&token, &Limits::default()), Some(data));
+        usersig::internals::encode_outer(&data, &mut token);
+        prop_assert_eq!(decode_outer(&token, &Limits::default()).ok(), Some(data));
     }
 }
 
 #[test]
-fn the_fast_outer_decoder_rejects_non_canonical_trailing_bits_like_the_reference() {
+fn the_outer_decoder_rejects_non_canonical_trailing_bits_like_the_reference() {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-+/";
     let limits = Limits::default();
-    let mut agreed = 0;
+    let mut accepted = 0;
     for prefix in ["", "QU", "QUJD"] {
         for &a in ALPHABET {
             for &b in ALPHABET {
@@ -208,14 +209,17 @@ fn the_fast_outer_decoder_rejects_non_canonical_trailing_bits_like_the_reference
                     vec![b'Q', a, b, b'_'],
                 ] {
                     let token = format!("{prefix}{}", String::from_utf8(tail).unwrap());
-                    if let Some(fast) = decode_outer_fast(&token, &limits) {
-                        assert_eq!(Some(fast), decode_outer(&token, &limits).ok(), "{token}");
-                        agreed += 1;
-                    }
+                    let ours = decode_outer(&token, &limits).ok();
+                    assert_eq!(
+                        ours,
+                        decode_outer_reference(&token, &limits).ok(),
+                        "{token}"
+                    );
+                    accepted += usize::from(ours.is_some());
                 }
             }
         }
     }
-    // The canonical spellings were taken by the fast path (so this test exercised it).
-    assert!(agreed > 1000, "{agreed}");
+    // Both outcomes were exercised.
+    assert!(accepted > 1000, "{accepted}");
 }

@@ -18,7 +18,7 @@ use flate2::{Decompress, FlushDecompress, Status};
 use libfuzzer_sys::fuzz_target;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::Value;
-use usersig::__fuzz::{Fields, decode_to_json, decode_userbuf, parse_document};
+use usersig::internals::{Fields, decode_to_json, decode_userbuf, parse_document};
 use usersig::{Layer, Limits, VerifyError};
 
 /// A token's decoded fields plus its decoded userbuf (or the fact that it does not decode).

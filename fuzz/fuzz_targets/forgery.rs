@@ -75,7 +75,7 @@ fn edited(token: &str, input: &Input) -> Option<String> {
         }
         Some(level) => {
             let mut json =
-                usersig::__fuzz::decode_to_json(token, &Limits::default()).expect("our token");
+                usersig::internals::decode_to_json(token, &Limits::default()).expect("our token");
             input.edits.iter().for_each(|e| apply(&mut json, e));
             let level = flate2::Compression::new(u32::from(level % 10));
             let mut z = ZlibEncoder::new(Vec::new(), level);

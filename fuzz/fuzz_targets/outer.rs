@@ -8,7 +8,7 @@
 
 use base64::Engine as _;
 use libfuzzer_sys::fuzz_target;
-use usersig::__fuzz::{decode_outer, decode_to_json};
+use usersig::internals::{decode_outer, decode_to_json};
 use usersig::Limits;
 
 fuzz_target!(|data: &[u8]| {

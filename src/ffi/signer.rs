@@ -331,13 +331,13 @@ mod tests {
                 .map(|i| [0xfb, 0xff, 0xbf, (i * 11) as u8][i % 4])
                 .collect();
             let mut want = String::new();
-            crate::token::encode_outer(&bytes, &mut want);
-            assert_eq!(want.len(), crate::token::outer_len(len));
-            for past in [0, 1, 64] {
-                let mut buf = vec![MaybeUninit::new(0xa5u8); want.len() + past];
-                let mut input = bytes.clone();
-                let text = &mut buf[..want.len()];
-                let n = crate::token::encode_outer_uninit(&mut input, text);
+            crate::wire::outer::encode(&bytes, &mut want);
+            // One byte past the text: buffers of `room - 1` to `room + 1` bracket its exact length.
+            let room = crate::wire::outer::encoded_len(len) + 1;
+            for size in [want.len(), want.len() + 1, room - 1, room, room + 1, 1024] {
+                let mut buf = vec![MaybeUninit::new(0xa5u8); size.max(want.len())];
+                let input = bytes.clone();
+                let n = crate::wire::outer::encode_uninit(&input, &mut buf);
                 assert_eq!(input, bytes, "input given back");
                 assert_eq!(n, want.len(), "{len}");
                 // SAFETY: every byte was initialized above, and writes only store bytes.

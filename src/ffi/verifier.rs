@@ -136,10 +136,14 @@ pub struct usersig_expect {
 /// - `max_token_len`, `max_inflated_len`: the size limits, enforced while decoding
 ///   (`USERSIG_MAX_TOKEN_LEN`, `USERSIG_MAX_INFLATED_LEN` are FORMAT.md §5.1's). Raising them
 ///   raises what an attacker's token may cost.
+/// - Settings over their ceilings (skew or leeway over 31,536,000 s, a token limit over
+///   65,536 bytes, an inflated limit over 1,048,576 bytes) are refused with
+///   `USERSIG_ERR_INVALID_ARGUMENT`.
 /// - `out`: on success receives a new verifier, owned by the caller, to be freed with
 ///   `usersig_verifier_free`. Not written on failure.
 ///
-/// Returns `USERSIG_OK`, `USERSIG_ERR_EMPTY_KEY` or `USERSIG_ERR_NULL_ARGUMENT`.
+/// Returns `USERSIG_OK`, `USERSIG_ERR_EMPTY_KEY`, `USERSIG_ERR_NULL_ARGUMENT` or
+/// `USERSIG_ERR_INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `key` must point to `key_len` readable bytes (or be NULL with `key_len` 0); `out` must be
@@ -164,11 +168,15 @@ pub unsafe extern "C" fn usersig_verifier_new(
         let verifier = Verifier::new(sdkappid, key)
             .map_err(Code::from)?
             .max_future_skew_secs(max_future_skew_secs)
-            .leeway_secs(leeway_secs)
-            .limits(Limits {
-                max_token_bytes: max_token_len,
-                max_inflated_bytes: max_inflated_len,
-            });
+            .and_then(|v| v.leeway_secs(leeway_secs))
+            .and_then(|v| {
+                v.limits(Limits {
+                    max_token_bytes: max_token_len,
+                    max_inflated_bytes: max_inflated_len,
+                })
+            })
+            // A setting over its ceiling (a year of skew or leeway, 64 KiB / 1 MiB limits).
+            .map_err(|_| Code(USERSIG_ERR_INVALID_ARGUMENT))?;
         // SAFETY: `out` is valid for a pointer write (caller contract).
         unsafe { put_handle(out, usersig_verifier { verifier }) }?;
         Ok(())
@@ -456,4 +464,47 @@ mod tests {
     }
 
     type MaybeUninitClaims = std::mem::MaybeUninit<usersig_claims>;
+
+    /// `usersig_verifier_new` with one setting changed from the defaults.
+    fn create(skew: u64, leeway: u64, token: usize, inflated: usize) -> c_int {
+        let key = crate::DEMO_KEY;
+        let mut out: *mut usersig_verifier = std::ptr::null_mut();
+        // SAFETY: a readable key and a writable out pointer.
+        let rc = unsafe {
+            usersig_verifier_new(
+                crate::DEMO_SDKAPPID,
+                key.as_ptr().cast(),
+                key.len(),
+                skew,
+                leeway,
+                token,
+                inflated,
+                &mut out,
+            )
+        };
+        // SAFETY: NULL or the verifier just created.
+        unsafe { usersig_verifier_free(out) };
+        rc
+    }
+
+    #[test]
+    fn settings_over_their_ceilings_are_invalid_arguments() {
+        const YEAR: u64 = 31_536_000;
+        assert_eq!(create(300, YEAR, 64 << 10, 1 << 20), USERSIG_OK);
+        assert_eq!(create(YEAR, 0, 16384, 65536), USERSIG_OK);
+        for (skew, leeway, token, inflated) in [
+            (300, u64::MAX, 16384, 65536),
+            (300, YEAR + 1, 16384, 65536),
+            (YEAR + 1, 0, 16384, 65536),
+            (300, 0, (64 << 10) + 1, 65536),
+            (300, 0, 16384, (1 << 20) + 1),
+            (300, 0, usize::MAX, usize::MAX),
+        ] {
+            assert_eq!(
+                create(skew, leeway, token, inflated),
+                USERSIG_ERR_INVALID_ARGUMENT,
+                "{skew} {leeway} {token} {inflated}"
+            );
+        }
+    }
 }

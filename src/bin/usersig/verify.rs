@@ -57,7 +57,8 @@ pub(crate) fn run(args: VerifyArgs) -> Result<ExitCode, UsageError> {
     let verifier = Verifier::new(args.sdkappid, key.as_slice())
         .map_err(|e| UsageError(e.to_string()))?
         .max_future_skew_secs(args.max_future_skew)
-        .leeway_secs(args.leeway);
+        .and_then(|v| v.leeway_secs(args.leeway))
+        .map_err(|e| UsageError(format!("--max-future-skew/--leeway: {e}")))?;
     let token = read_token(&args.token)?;
     let userbuf = args.payload.userbuf()?;
     let privileges = args.privileges.unwrap_or(Privileges::NONE);

@@ -1,16 +1,17 @@
-//! A one-pass reader for the JSON documents every SDK writes in practice (FORMAT.md §3): one flat
-//! object of the seven known keys, unescaped strings and plain non-negative integers.
+//! A one-pass reader for the JSON documents our library and the official SDKs mint in
+//! practice (FORMAT.md §3): the keys in our order (or npm's, time before expire), compact or
+//! with Python's spaces, unescaped strings and plain non-negative integers.
 //!
 //! It never decides anything on its own: it returns a [`Document`] only when the document is
-//! fully valid, and `None` for anything else (escapes, unknown or duplicate keys, floats, a
-//! wrong type, a missing field...), which sends the caller to the serde_json path, the
-//! reference, which accepts the rest and explains every failure. `tests/json_fastpath.rs`
-//! checks differentially that whenever this returns a document, serde_json's path returns the
-//! same one.
+//! fully valid, and `None` for anything else (escapes, other key orders, unknown or duplicate
+//! keys, floats, a wrong type...), which sends the caller to [`super::reference`], which accepts
+//! the rest and explains every failure. `tests/json_fastpath.rs` checks differentially that
+//! whenever this returns a document, the reference returns the same one. Kept by measurement
+//! (see `wire`'s module doc).
 
 use std::borrow::Cow;
 
-use crate::token::Document;
+use super::Document;
 
 /// Reads a document already checked to be UTF-8 as a whole (one validation pass instead of
 /// one per string): strings are then sliced out at their quotes, which are always character
@@ -19,38 +20,6 @@ struct Cursor<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
-            self.pos += 1;
-        }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    fn eat(&mut self, byte: u8) -> Option<()> {
-        (self.peek()? == byte).then(|| self.pos += 1)
-    }
-
-    /// A string with no escapes and no control characters, as UTF-8.
-    fn plain_string(&mut self) -> Option<&'a str> {
-        self.eat(b'"')?;
-        self.string_body()
-    }
-
-    /// A JSON integer in u64 range: `0` or a digit string without a leading zero, not followed
-    /// by a fraction or exponent.
-    fn plain_u64(&mut self) -> Option<u64> {
-        let n = self.uint()?;
-        if let Some(b'.' | b'e' | b'E') = self.peek() {
-            return None;
-        }
-        Some(n)
-    }
 }
 
 const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
@@ -143,7 +112,7 @@ fn leading_u64(bytes: &[u8]) -> Option<(u64, usize)> {
 /// quote, backslash or control character (RFC 8259 §7), or the end. Eight bytes at a time:
 /// token strings are short (keys, a 44-byte sig), too short for memchr's vector loops to pay
 /// for their set-up, and the control-character check comes in the same pass.
-pub(crate) fn plain_string_len(bytes: &[u8]) -> usize {
+fn plain_string_len(bytes: &[u8]) -> usize {
     // The high bit of each byte of x that is zero (below 0x20 for `less_than_space`). Bytes
     // above a flagged one may be flagged falsely by the borrow, never bytes below it, so the
     // lowest flag is always a true one.
@@ -170,61 +139,14 @@ pub(crate) fn plain_string_len(bytes: &[u8]) -> usize {
         .unwrap_or(tail.len())
 }
 
-impl Cursor<'_> {
-    /// A key that is one of the known keys, by its slot in `token::KNOWN_KEYS`. A JSON string
-    /// ends at its first quote, and no known key contains a quote or a backslash, so the key is
-    /// exactly a known one iff the text here starts with that key between quotes: matched
-    /// without scanning, by one fixed-length compare after a dispatch on the letter that
-    /// follows `"TLS.`.
-    fn known_key(&mut self) -> Option<usize> {
-        match self.bytes.get(self.pos + 5)? {
-            b'v' => self.literal(b"\"TLS.ver\"").map(|()| 0),
-            b'i' => self.literal(b"\"TLS.identifier\"").map(|()| 1),
-            b's' if self.bytes.get(self.pos + 6) == Some(&b'd') => {
-                self.literal(b"\"TLS.sdkappid\"").map(|()| 2)
-            }
-            b'e' => self.literal(b"\"TLS.expire\"").map(|()| 3),
-            b't' => self.literal(b"\"TLS.time\"").map(|()| 4),
-            b'u' => self.literal(b"\"TLS.userbuf\"").map(|()| 5),
-            b's' => self.literal(b"\"TLS.sig\"").map(|()| 6),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Value<'a> {
-    Str(&'a str),
-    Num(u64),
-}
-
-fn string(v: Option<Value<'_>>) -> Option<&str> {
-    match v {
-        Some(Value::Str(s)) => Some(s),
-        _ => None,
-    }
-}
-
-fn number(v: Option<Value<'_>>) -> Option<u64> {
-    match v {
-        Some(Value::Num(n)) => Some(n),
-        _ => None,
-    }
-}
-
-/// The document, when `json` is the common, fully valid case; `None` otherwise.
-pub(crate) fn parse(json: &[u8]) -> Option<Document<'_>> {
-    parse_canonical(json).or_else(|| parse_any_layout(json))
-}
-
 /// The document when it has exactly the layout we mint (FORMAT.md §3), or one of the official
 /// SDKs' variants of it: the keys in the order ver, identifier, sdkappid, expire, time,
 /// [userbuf], sig (the npm SDK puts time before expire), either compact (ours, the npm and Go
 /// SDKs') or with `", "` and `": "` between items (the Python SDK's `json.dumps`), and `}` or
 /// `}\n` at the end (the Go SDK's encoder adds the newline). Read as a sequence of fixed texts and values, with no dispatch on keys and no
-/// whitespace to skip; anything else is `None`, for [`parse_any_layout`]. It accepts a subset
-/// of what that accepts, with the same values.
-pub(crate) fn parse_canonical(json: &[u8]) -> Option<Document<'_>> {
+/// whitespace to skip; anything else is `None`, for the reference reader. It
+/// accepts a subset of what that accepts, with the same values.
+pub(crate) fn parse(json: &[u8]) -> Option<Document<'_>> {
     // `{"TLS.ver":` then `"` (compact) or ` ` (spaced).
     if json.get(11) == Some(&b' ') {
         read_layout::<true>(json)
@@ -233,7 +155,7 @@ pub(crate) fn parse_canonical(json: &[u8]) -> Option<Document<'_>> {
     }
 }
 
-/// [`parse_canonical`] for one of the two spacings.
+/// [`parse`] for one of the two spacings.
 #[inline(always)]
 fn read_layout<const SPACED: bool>(json: &[u8]) -> Option<Document<'_>> {
     // One validation of the whole text (cheaper than one per string); the strings are then
@@ -333,74 +255,9 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// The document in any key order and spacing, when it is fully valid; `None` otherwise.
-fn parse_any_layout(json: &[u8]) -> Option<Document<'_>> {
-    let text = std::str::from_utf8(json).ok()?;
-    let mut c = Cursor {
-        text,
-        bytes: json,
-        pos: 0,
-    };
-    let mut fields: [Option<Value<'_>>; 7] = [None; 7];
-    c.skip_ws();
-    c.eat(b'{')?;
-    c.skip_ws();
-    if c.peek()? != b'}' {
-        loop {
-            c.skip_ws();
-            let slot = c.known_key()?;
-            c.skip_ws();
-            c.eat(b':')?;
-            c.skip_ws();
-            let value = match c.peek()? {
-                b'"' => Value::Str(c.plain_string()?),
-                b'0'..=b'9' => Value::Num(c.plain_u64()?),
-                _ => return None,
-            };
-            let field = fields.get_mut(slot)?;
-            if field.is_some() {
-                return None;
-            }
-            *field = Some(value);
-            c.skip_ws();
-            match c.peek()? {
-                b',' => c.pos += 1,
-                b'}' => break,
-                _ => return None,
-            }
-        }
-    }
-    c.eat(b'}')?;
-    c.skip_ws();
-    if c.pos != json.len() {
-        return None;
-    }
-
-    let [ver, identifier, sdkappid, expire, time, userbuf, sig] = fields;
-    if string(ver)? != "2.0" {
-        return None;
-    }
-    let (expire, time) = (number(expire)?, number(time)?);
-    time.checked_add(expire)?;
-    let userbuf_b64 = match userbuf {
-        None => None,
-        Some(Value::Str(s)) => Some(Cow::Borrowed(s)),
-        Some(Value::Num(_)) => return None,
-    };
-    Some(Document {
-        identifier: Cow::Borrowed(string(identifier)?),
-        sdkappid: number(sdkappid)?,
-        expire,
-        time,
-        userbuf_b64,
-        sig_b64: Cow::Borrowed(string(sig)?),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::token::KNOWN_KEYS;
 
     #[test]
     fn the_word_scan_finds_the_first_byte_that_ends_a_plain_string() {
@@ -496,71 +353,6 @@ mod tests {
             ),
         ) {
             proptest::prop_assert_eq!(leading_u64(&bytes), naive_u64(&bytes));
-        }
-    }
-
-    #[test]
-    fn known_keys_are_matched_exactly_and_nothing_else() {
-        let slot = |text: &str| {
-            let mut c = Cursor {
-                text,
-                bytes: text.as_bytes(),
-                pos: 0,
-            };
-            c.known_key().map(|slot| (slot, c.pos))
-        };
-        for (i, key) in KNOWN_KEYS.iter().enumerate() {
-            let quoted = format!("\"{key}\":1");
-            assert_eq!(slot(&quoted), Some((i, key.len() + 2)), "{key}");
-            assert_eq!(slot(&format!("\"{}\":1", key.to_ascii_lowercase())), None);
-            assert_eq!(slot(&format!("\"{}\":1", &key[..key.len() - 1])), None);
-            assert_eq!(slot(&format!("\"{key}x\":1")), None);
-            assert_eq!(slot(&format!("\"{key}\\\"\":1")), None);
-            assert_eq!(slot(&quoted[..quoted.len() - 3]), None);
-        }
-        for other in [
-            "",
-            "\"",
-            "\"TLS.",
-            "\"TLS.ve\"",
-            "\"TLS.sigg\"",
-            "\"TLS.s\"",
-            "\"tls.ver\"",
-        ] {
-            assert_eq!(slot(other), None, "{other}");
-        }
-    }
-    use crate::token::{self, Limits};
-    use crate::{Compression, DEMO_KEY, Mint, Privileges, Room, Signer};
-
-    #[test]
-    fn every_token_we_mint_takes_the_fast_path_unless_it_needs_escapes() {
-        for (id, fast) in [("xiaojun", true), ("小军/é", true), ("a\"b", false)] {
-            let plain = Mint::new(id).time(1_569_910_200);
-            let mints = [
-                plain,
-                plain.userbuf(b"\x00\xff"),
-                plain.private_map_key(Room::Str("lobby"), Privileges::ALL),
-                plain.private_map_key(Room::Numeric(7), Privileges::ALL),
-            ];
-            for c in [Compression::Stored, Compression::Standard] {
-                let signer = Signer::new(1_400_000_000, DEMO_KEY)
-                    .unwrap()
-                    .with_compression(c);
-                for mint in &mints {
-                    let token = signer.mint(mint).unwrap();
-                    let json = token::decode_to_json_fast(&token, &Limits::default()).unwrap();
-                    // An escaped quote needs the reference path; everything else is fast,
-                    // and read by the reader for our own layout.
-                    assert_eq!(
-                        parse_canonical(&json).is_some(),
-                        fast,
-                        "{}",
-                        String::from_utf8_lossy(&json)
-                    );
-                    assert_eq!(parse(&json).is_some(), fast);
-                }
-            }
         }
     }
 }

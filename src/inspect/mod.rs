@@ -1,5 +1,9 @@
 //! Key-less inspection: decode any token, say what it claims, who likely minted it, and what
 //! a support engineer should worry about. Nothing here is verified: there is no key.
+//!
+//! Tokens are decoded by [`crate::wire`] alone, by the decoders verification uses: what
+//! inspection can read, verification can too. [`producer`] guesses who minted a token,
+//! [`warnings`] says what looks wrong.
 
 use std::fmt;
 
@@ -7,10 +11,14 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::{Value, json};
 
 use crate::error::{Layer, Malformed, VerifyError};
-use crate::sign::{UserIdProblem, check_user_id};
-use crate::time_fmt::{rfc3339, span, unix_now};
-use crate::token::{self, Limits, OuterStyle};
+use crate::time_fmt::{rfc3339, unix_now};
 use crate::userbuf::PrivateMapKey;
+use crate::wire::{self, Limits, OuterStyle};
+
+mod producer;
+mod warnings;
+
+pub use warnings::Warning;
 
 /// What the zlib header and first block say about how the token was compressed (FORMAT.md §4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,130 +69,6 @@ pub struct JsonStyle {
     pub raw_non_ascii: bool,
     /// The document ends with a newline (Go since 2024-11).
     pub trailing_newline: bool,
-}
-
-/// Something a support engineer would want to know about a token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Warning {
-    /// The token has expired.
-    Expired {
-        /// `time + expire`.
-        expires_at: u64,
-        /// How long ago, in seconds.
-        secs_ago: u64,
-    },
-    /// The token expires within 24 hours.
-    ExpiresSoon {
-        /// `time + expire`.
-        expires_at: u64,
-        /// Seconds left.
-        secs_left: u64,
-    },
-    /// The issue time is more than 300 s in the future.
-    IssuedInFuture {
-        /// `TLS.time`.
-        time: u64,
-        /// Seconds ahead of now.
-        secs_ahead: u64,
-    },
-    /// The lifetime is under 24 hours.
-    ShortLifetime {
-        /// `TLS.expire`.
-        expire: u64,
-    },
-    /// The lifetime is over 50 years.
-    LongLifetime {
-        /// `TLS.expire`.
-        expire: u64,
-    },
-    /// The identifier breaks Tencent's UserID rules.
-    UserIdRules(UserIdProblem),
-    /// A legacy v1 (ECDSA) token.
-    LegacyV1,
-    /// The token uses `+`, `/` or `=`, which must be percent-encoded in a URL.
-    NeedsUrlEscaping,
-    /// A verifier will reject this token whatever the key: the reason.
-    WillNotVerify(String),
-    /// The PrivateMapKey disagrees with the token around it.
-    PrivateMapKeyInconsistent(String),
-}
-
-impl Warning {
-    /// A stable snake_case name for scripts, e.g. `"expires_soon"`.
-    ///
-    /// ```
-    /// # use usersig::{inspect_at, Mint, Signer, DEMO_KEY};
-    /// let token = Signer::new(1, DEMO_KEY)?.mint(&Mint::new("a").time(0).expire_secs(60))?;
-    /// let codes: Vec<_> = inspect_at(&token, 61)?.warnings.iter().map(|w| w.code()).collect();
-    /// assert_eq!(codes, ["expired", "short_lifetime"]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn code(&self) -> &'static str {
-        match self {
-            Warning::Expired { .. } => "expired",
-            Warning::ExpiresSoon { .. } => "expires_soon",
-            Warning::IssuedInFuture { .. } => "issued_in_future",
-            Warning::ShortLifetime { .. } => "short_lifetime",
-            Warning::LongLifetime { .. } => "long_lifetime",
-            Warning::UserIdRules(_) => "userid_rules",
-            Warning::LegacyV1 => "legacy_v1",
-            Warning::NeedsUrlEscaping => "needs_url_escaping",
-            Warning::WillNotVerify(_) => "will_not_verify",
-            Warning::PrivateMapKeyInconsistent(_) => "private_map_key_inconsistent",
-        }
-    }
-}
-
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Warning::Expired {
-                expires_at,
-                secs_ago,
-            } => write!(
-                f,
-                "expired at {}, {} ago: mint a new one",
-                rfc3339(*expires_at),
-                span(*secs_ago)
-            ),
-            Warning::ExpiresSoon {
-                expires_at,
-                secs_left,
-            } => write!(
-                f,
-                "expires within 24 h, at {} (in {})",
-                rfc3339(*expires_at),
-                span(*secs_left)
-            ),
-            Warning::IssuedInFuture { time, secs_ahead } => write!(
-                f,
-                "issued at {}, {} in the future: the minting server's clock is ahead",
-                rfc3339(*time),
-                span(*secs_ahead)
-            ),
-            Warning::ShortLifetime { expire } => write!(
-                f,
-                "lifetime is only {}: clients will need new tokens often",
-                span(*expire)
-            ),
-            Warning::LongLifetime { expire } => write!(
-                f,
-                "lifetime is {}, over 50 years: a leaked token stays valid practically forever",
-                span(*expire)
-            ),
-            Warning::UserIdRules(p) => write!(f, "{p}"),
-            Warning::LegacyV1 => f.write_str(
-                "legacy v1 (ECDSA) token: current SDKs and this library only verify v2 tokens",
-            ),
-            Warning::NeedsUrlEscaping => f.write_str(
-                "uses the plain base64 alphabet (+ / =): percent-encode it in URLs, or mint \
-                 with the URL-safe variant (* - _) every official SDK uses",
-            ),
-            Warning::WillNotVerify(why) => write!(f, "no verifier will accept this token: {why}"),
-            Warning::PrivateMapKeyInconsistent(why) => write!(f, "PrivateMapKey: {why}"),
-        }
-    }
 }
 
 /// Everything a token says, decoded without the key. Nothing in it is verified.
@@ -271,7 +155,11 @@ pub fn inspect(token: &str) -> Result<Inspection, VerifyError> {
 /// ```
 pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, VerifyError> {
     let limits = Limits::default();
-    let (compressed, encoding) = token::decode_outer(token, &limits)?;
+    let wire::Layers {
+        style: encoding,
+        zlib: compressed,
+        json,
+    } = wire::unwrap(token.as_bytes(), &limits)?;
     let zlib = ZlibInfo {
         header: [
             compressed.first().copied().unwrap_or(0),
@@ -280,7 +168,6 @@ pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, VerifyError> {
         stored: compressed.get(2).is_some_and(|b| (b >> 1) & 3 == 0),
         flevel: compressed.get(1).map_or(0, |b| b >> 6),
     };
-    let json = crate::zlib::inflate(&compressed, limits.max_inflated_bytes)?;
     let entries = parse_ordered(&json)?;
 
     let get = |name: &str| entries.iter().find(|(k, _)| k == name).map(|(_, v)| v);
@@ -305,7 +192,7 @@ pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, VerifyError> {
     let userbuf_b64 = get_str("TLS.userbuf");
     let userbuf = userbuf_b64
         .as_deref()
-        .and_then(|t| token::decode_userbuf(t).ok());
+        .and_then(|t| wire::decode_userbuf(t).ok());
     let private_map_key = userbuf
         .as_deref()
         .and_then(|b| PrivateMapKey::parse(b).ok());
@@ -332,10 +219,10 @@ pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, VerifyError> {
         producer_reasons: Vec::new(),
         warnings: Vec::new(),
     };
-    let (producer, reasons) = guess_producer(&info);
+    let (producer, reasons) = producer::guess_producer(&info);
     info.producer = producer;
     info.producer_reasons = reasons;
-    info.warnings = warnings(&info, &json, now);
+    info.warnings = warnings::warnings(&info, &json, now);
     Ok(info)
 }
 
@@ -411,160 +298,6 @@ fn json_style(json: &[u8], entries: &[(String, Value)]) -> JsonStyle {
         i += 1;
     }
     style
-}
-
-const ORDER_OURS: [&str; 6] = [
-    "TLS.ver",
-    "TLS.identifier",
-    "TLS.sdkappid",
-    "TLS.expire",
-    "TLS.time",
-    "TLS.sig",
-];
-const ORDER_NODE: [&str; 6] = [
-    "TLS.ver",
-    "TLS.identifier",
-    "TLS.sdkappid",
-    "TLS.time",
-    "TLS.expire",
-    "TLS.sig",
-];
-const ORDER_CPP: [&str; 6] = [
-    "TLS.ver",
-    "TLS.sdkappid",
-    "TLS.identifier",
-    "TLS.time",
-    "TLS.expire",
-    "TLS.sig",
-];
-const ORDER_JAVA: [&str; 6] = [
-    "TLS.expire",
-    "TLS.ver",
-    "TLS.sdkappid",
-    "TLS.identifier",
-    "TLS.sig",
-    "TLS.time",
-];
-
-fn guess_producer(info: &Inspection) -> (&'static str, Vec<String>) {
-    let style = &info.style;
-    let order: Vec<&str> = style
-        .key_order
-        .iter()
-        .map(String::as_str)
-        .filter(|k| *k != "TLS.userbuf")
-        .collect();
-    let mut sorted = order.clone();
-    sorted.sort_unstable();
-    let mut reasons = vec![
-        format!("key order: {}", order.join(", ")),
-        format!("compression: {}", info.zlib.describe()),
-    ];
-    let mut because = |r: &str| reasons.push(r.to_owned());
-    let name = if info.legacy_v1 {
-        because("v1 fields (TLS.sdk_appid, TLS.expire_after)");
-        "a v1 SDK (tls-sig-api, ECDSA)"
-    } else if info.encoding.plain_chars && !info.encoding.url_chars {
-        because("plain base64 alphabet (+ / =), which no official SDK emits");
-        "a third-party encoder (plain base64 alphabet)"
-    } else if style.spaces && order == ORDER_OURS {
-        because("spaces after `:` and `,` (json.dumps)");
-        "Python SDK"
-    } else if style.trailing_newline && info.zlib.stored {
-        because("stored zlib and a trailing newline (json.Encoder)");
-        "Go SDK (2024-11 or later)"
-    } else if style.trailing_newline || style.html_escapes {
-        because("trailing newline or \\u003c-style escapes");
-        "Go SDK"
-    } else if order.len() > 1 && order == sorted {
-        because("keys sorted alphabetically (map[string]interface{})");
-        "Go SDK (before 2024-11)"
-    } else if order == ORDER_JAVA {
-        because("Java HashMap key order");
-        "Java SDK"
-    } else if order == ORDER_CPP {
-        because("sdkappid before identifier, time before expire");
-        "C++ SDK"
-    } else if order == ORDER_NODE {
-        because("time before expire");
-        "Node SDK"
-    } else if order == ORDER_OURS && style.escaped_slash {
-        because("`/` escaped as `\\/` (json_encode)");
-        "PHP SDK"
-    } else if order == ORDER_OURS && info.zlib.stored {
-        because("compact JSON, no trailing newline, stored zlib");
-        "usersig (this library)"
-    } else if order == ORDER_OURS {
-        because("compact JSON in the documented order");
-        "usersig (this library), or the PHP or C# SDK"
-    } else {
-        "unknown"
-    };
-    (name, reasons)
-}
-
-fn warnings(info: &Inspection, json: &[u8], now: u64) -> Vec<Warning> {
-    let mut out = Vec::new();
-    if info.legacy_v1 {
-        out.push(Warning::LegacyV1);
-    } else if let Err(e) = token::parse_document(json) {
-        out.push(Warning::WillNotVerify(e.to_string()));
-    } else if let Some(Err(e)) = info.userbuf_b64.as_deref().map(token::decode_userbuf) {
-        out.push(Warning::WillNotVerify(e.to_string()));
-    }
-    if let Some(expires_at) = info.expires_at {
-        if now > expires_at {
-            out.push(Warning::Expired {
-                expires_at,
-                secs_ago: now - expires_at,
-            });
-        } else if expires_at - now < 86_400 {
-            out.push(Warning::ExpiresSoon {
-                expires_at,
-                secs_left: expires_at - now,
-            });
-        }
-    }
-    if let Some(time) = info.time {
-        if time > now.saturating_add(crate::verify::DEFAULT_MAX_FUTURE_SKEW_SECS) {
-            out.push(Warning::IssuedInFuture {
-                time,
-                secs_ahead: time - now,
-            });
-        }
-    }
-    match info.expire {
-        Some(e) if e < 86_400 => out.push(Warning::ShortLifetime { expire: e }),
-        Some(e) if e > 50 * 31_557_600 => out.push(Warning::LongLifetime { expire: e }),
-        _ => {}
-    }
-    if let Some(id) = &info.identifier {
-        if let Err(p) = check_user_id(id) {
-            out.push(Warning::UserIdRules(p));
-        }
-    }
-    if info.encoding.plain_chars {
-        out.push(Warning::NeedsUrlEscaping);
-    }
-    if let Some(pmk) = &info.private_map_key {
-        if info.identifier.as_deref() != Some(pmk.account.as_str()) {
-            out.push(Warning::PrivateMapKeyInconsistent(
-                "its account differs from the token's identifier".into(),
-            ));
-        }
-        if info.sdkappid != Some(u64::from(pmk.sdkappid)) {
-            out.push(Warning::PrivateMapKeyInconsistent(
-                "its SDKAppID differs from the token's".into(),
-            ));
-        }
-        if info.expires_at != Some(u64::from(pmk.expires_at)) {
-            out.push(Warning::PrivateMapKeyInconsistent(format!(
-                "its expiry {} differs from the token's time + expire",
-                rfc3339(u64::from(pmk.expires_at))
-            )));
-        }
-    }
-    out
 }
 
 /// A PrivateMapKey as JSON, the shape the CLI and the C ABI share.
