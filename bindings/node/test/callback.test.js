@@ -9,7 +9,11 @@ const assert = require('node:assert/strict');
 const crypto = require('crypto');
 const http = require('http');
 const util = require('util');
-const { usersig } = require('./helpers');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawn } = require('child_process');
+const { usersig, ROOT } = require('./helpers');
 
 const {
   IMCallbackVerifier, TRTCCallbackVerifier, signIM, signedIMQuery, signTRTC, imReplyOk, imReplyFail,
@@ -397,4 +401,60 @@ test('an http server verifies signed IM and TRTC callbacks and refuses tampered 
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
+});
+
+test("docs/callbacks.md's Node.js example, as written, answers signed and tampered callbacks", async (t) => {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'callbacks.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('\n### Node.js\n'));
+  const block = /```js\n([\s\S]*?)```/.exec(section);
+  assert.ok(section.length > 20 && block, 'no ```js block under ### Node.js');
+  assert.match(block[1], /require\('usersig'\)/);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'usersig-cb-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'server.js');
+  fs.writeFileSync(file, block[1].replace("require('usersig')", `require(${JSON.stringify(path.join(__dirname, '..'))})`));
+
+  // A free port, then the example on it.
+  const probe = http.createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = probe.address().port;
+  await new Promise((resolve) => probe.close(resolve));
+  const child = spawn(process.execPath, [file], {
+    env: { ...process.env, IM_CALLBACK_TOKEN: TOKEN, TRTC_CALLBACK_KEY: KEY, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c) => { stderr += c; });
+  t.after(() => child.kill());
+
+  const base = `http://127.0.0.1:${port}`;
+  const post = async (p, body, headers = {}) => {
+    const res = await fetch(base + p, { method: 'POST', body, headers });
+    return [res.status, await res.json()];
+  };
+  for (let i = 0; ; i++) {  // until it listens
+    try {
+      await post('/none', '{}');
+      break;
+    } catch (e) {
+      if (i > 100 || child.exitCode !== null) throw new Error(`the example did not start: ${stderr}`, { cause: e });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  const now = Math.floor(Date.now() / 1000);
+  const q = signedIMQuery(TOKEN, APP, 'C2C.CallbackBeforeSendMsg', now);
+  assert.deepEqual(await post(`/im?${q}`, '{"From_Account":"alice"}'), [200, JSON.parse(imReplyOk())]);
+  assert.deepEqual(await post(`/im?${q.replace(/RequestTime=\d+/, `RequestTime=${now - 1}`)}`, '{}'),
+    [403, { ActionStatus: 'FAIL', ErrorCode: 5, ErrorInfo: 'bad_signature' }]);
+  assert.deepEqual(await post(`/im?${signedIMQuery(TOKEN, APP, 'x', now - 61)}`, '{}'),
+    [403, { ActionStatus: 'FAIL', ErrorCode: 10, ErrorInfo: 'stale' }]);
+  const sign = signTRTC(KEY, BODY);
+  assert.deepEqual(await post('/trtc', BODY, { Sign: sign, SdkAppId: String(APP) }), [200, { code: 0 }]);
+  assert.deepEqual(await post('/trtc', Buffer.concat([BODY, Buffer.from(' ')]), { Sign: sign }),
+    [403, { code: 5, error: 'bad_signature' }]);
+  assert.deepEqual(await post('/trtc', BODY), [403, { code: 9, error: 'missing_signature' }]);
+  assert.deepEqual(await post('/trtc', BODY, { Sign: sign, SdkAppId: '1' }), [403, { code: 3, error: 'sdkappid_mismatch' }]);
+  assert.ok(!stderr.includes(TOKEN) && !stderr.includes(KEY) && !stderr.includes(sign), stderr);
+  assert.match(stderr, /refused callback: bad_signature/);
 });
