@@ -162,6 +162,77 @@ export interface Inspection {
   warnings: { code: string; message: string }[];
 }
 
+/** The default window of an IMCallbackVerifier: `|now - RequestTime| <= 60` seconds. */
+export const IM_CALLBACK_DEFAULT_WINDOW_SECS: number;
+/** The widest window an IMCallbackVerifier takes (3600 s); a wider `windowSecs` is capped. */
+export const IM_CALLBACK_MAX_WINDOW_SECS: number;
+
+/** A verified IM callback: only `requestTime` is signed; the rest are claims from the query (null where absent). */
+export interface IMCallback {
+  /** `RequestTime`, Unix seconds (signed). */
+  requestTime: number;
+  /** `SdkAppid`. */
+  sdkappid: number | null;
+  /** `CallbackCommand`, e.g. `'C2C.CallbackBeforeSendMsg'`. */
+  command: string | null;
+  /** `ClientIP`. */
+  clientIp: string | null;
+  /** `OptPlatform`: `'RESTAPI'`, `'Web'`, `'Android'`, `'iOS'`, ... */
+  platform: string | null;
+}
+
+/** Checks IM callback requests for the console's callback token (1 to 128 bytes). Create one and share it. */
+export class IMCallbackVerifier {
+  constructor(token: Key, options?: { windowSecs?: UInt; sdkappid?: UInt | null });
+  /** The accepted distance of `RequestTime` from the clock, seconds (at most 3600). */
+  readonly windowSecs: number;
+  /** The SDKAppID a request must name when it names one, or null for any. */
+  readonly sdkappid: number | null;
+  /**
+   * Verifies a query string (with or without `?`), a request target (`req.url`) or a whole URL
+   * at `now` (Unix seconds; default: the system clock). Throws a VerifyError subclass.
+   */
+  verify(queryOrUrl: string, options?: { now?: UInt }): IMCallback;
+}
+
+/** A verified TRTC event callback. */
+export interface TRTCEvent {
+  /** `EventGroupId`: 1 room events, 2 media events, ... */
+  eventGroupId: number;
+  /** `EventType`: 101 create room, 103 enter room, 201 start video, ... */
+  eventType: number;
+  /** `CallbackTs`: when Tencent sent it, Unix **milliseconds**. */
+  callbackTs: number;
+  /** `EventInfo`: the raw JSON text of the object as received (`JSON.parse` it). */
+  eventInfo: string;
+  /** The `SdkAppId` header, or null when it was not given. */
+  sdkappid: number | null;
+}
+
+/** Checks TRTC event callbacks for the console's callback key (1 to 128 bytes). Create one and share it. */
+export class TRTCCallbackVerifier {
+  constructor(key: Key, options?: { sdkappid?: UInt | null });
+  /** The SDKAppID the `SdkAppId` header must name when sent, or null for any. */
+  readonly sdkappid: number | null;
+  /**
+   * Verifies the raw body (bytes exactly as received; a string as its UTF-8 bytes) against the
+   * `Sign` header (undefined or null when absent) and the `SdkAppId` header when given.
+   * Throws a VerifyError subclass.
+   */
+  verify(sign: string | undefined | null, body: Bytes, options?: { sdkappidHeader?: string | null }): TRTCEvent;
+}
+
+/** The `Sign` Tencent sends for `token` at `requestTime`: lowercase hex of SHA-256(token + time). */
+export function signIM(token: Key, requestTime: UInt): string;
+/** A query string as Tencent sends it for `command`, signed at `requestTime`: for testing a handler. */
+export function signedIMQuery(token: Key, sdkappid: UInt, command: string, requestTime: UInt): string;
+/** The `Sign` header Tencent sends for `body` under `key`: base64 of HMAC-SHA256(key, body). */
+export function signTRTC(key: Key, body: Bytes): string;
+/** `{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}`: let the action go ahead. */
+export function imReplyOk(): string;
+/** `{"ActionStatus":"FAIL","ErrorCode":code,"ErrorInfo":info}`: refuse it (`code` a safe integer). */
+export function imReplyFail(code: number, info?: string): string;
+
 /** Base of every error this package throws for a failed call (wrong argument types: TypeError). */
 export class UserSigError extends Error {
   constructor(message?: string);
@@ -172,17 +243,20 @@ export class UserSigError extends Error {
   static readonly kind: string;
   static readonly code: number;
 }
-/** The token was rejected (FORMAT.md §5): the base of the eight verification kinds. */
+/**
+ * A token (FORMAT.md §5) or a callback request was rejected: the base of the eight token
+ * verification kinds and of MissingSignatureError and StaleError (callbacks only).
+ */
 export class VerifyError extends UserSigError {}
-/** `'malformed'`: the token could not be decoded (size, encoding, zlib, JSON or a field). */
+/** `'malformed'`: the token could not be decoded (size, encoding, zlib, JSON or a field), or a callback request could not be read. */
 export class MalformedError extends VerifyError { readonly kind: 'malformed'; }
 /** `'unsupported_version'`: not a v2 token. */
 export class UnsupportedVersionError extends VerifyError { readonly kind: 'unsupported_version'; }
-/** `'sdkappid_mismatch'`: the token is for another SDKAppID. */
+/** `'sdkappid_mismatch'`: the token, or the callback request, is for another SDKAppID. */
 export class SdkAppIdMismatchError extends VerifyError { readonly kind: 'sdkappid_mismatch'; }
 /** `'identifier_mismatch'`: the token is for another identifier. */
 export class IdentifierMismatchError extends VerifyError { readonly kind: 'identifier_mismatch'; }
-/** `'bad_signature'`: minted with another key, or altered. */
+/** `'bad_signature'`: minted (or signed, for a callback) with another key, or altered. */
 export class BadSignatureError extends VerifyError { readonly kind: 'bad_signature'; }
 /** `'not_yet_valid'`: issued further in the future than the allowed skew. */
 export class NotYetValidError extends VerifyError { readonly kind: 'not_yet_valid'; }
@@ -190,7 +264,11 @@ export class NotYetValidError extends VerifyError { readonly kind: 'not_yet_vali
 export class ExpiredError extends VerifyError { readonly kind: 'expired'; }
 /** `'userbuf_mismatch'`: the userbuf is not what `expect` requires. */
 export class UserbufMismatchError extends VerifyError { readonly kind: 'userbuf_mismatch'; }
-/** `'empty_key'`: the key is empty. */
+/** `'missing_signature'`: a callback without `Sign` (or, IM, `RequestTime`): authentication is off in the console, or it is not from Tencent. */
+export class MissingSignatureError extends VerifyError { readonly kind: 'missing_signature'; }
+/** `'stale'`: an IM callback's `RequestTime` is outside the window from the clock (a replay, or a clock that needs NTP). */
+export class StaleError extends VerifyError { readonly kind: 'stale'; }
+/** `'empty_key'`: the key (or a callback token or key) is empty. */
 export class EmptyKeyError extends UserSigError { readonly kind: 'empty_key'; }
 /** `'empty_identifier'`: the identifier is empty. */
 export class EmptyIdentifierError extends UserSigError { readonly kind: 'empty_identifier'; }

@@ -32,7 +32,12 @@ class UserSigError extends Error {
 }
 UserSigError.kind = 'unknown';
 
-/** The token was rejected (FORMAT.md §5): the base of the eight verification kinds. */
+/**
+ * A token (FORMAT.md §5) or a callback request was rejected: the base of the eight token
+ * verification kinds and of the two kinds only callbacks have (MissingSignatureError,
+ * StaleError). A callback that is unreadable, wrongly signed or for another app is a
+ * MalformedError, BadSignatureError or SdkAppIdMismatchError, as a token is.
+ */
 class VerifyError extends UserSigError {}
 
 class MalformedError extends VerifyError {}
@@ -43,6 +48,8 @@ class BadSignatureError extends VerifyError {}
 class NotYetValidError extends VerifyError {}
 class ExpiredError extends VerifyError {}
 class UserbufMismatchError extends VerifyError {}
+class MissingSignatureError extends VerifyError {}
+class StaleError extends VerifyError {}
 class EmptyKeyError extends UserSigError {}
 class EmptyIdentifierError extends UserSigError {}
 class IdentifierContainsNulError extends UserSigError {}
@@ -64,6 +71,8 @@ for (const [cls, kind] of [
   [NotYetValidError, 'not_yet_valid'],
   [ExpiredError, 'expired'],
   [UserbufMismatchError, 'userbuf_mismatch'],
+  [MissingSignatureError, 'missing_signature'],
+  [StaleError, 'stale'],
   [EmptyKeyError, 'empty_key'],
   [EmptyIdentifierError, 'empty_identifier'],
   [IdentifierContainsNulError, 'identifier_contains_nul'],
@@ -358,10 +367,180 @@ function inspect(token, opts) {
   return JSON.parse(json);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Callbacks: IM webhooks and TRTC event callbacks (docs/callbacks.md)
+// ---------------------------------------------------------------------------------------------
+
+const [IM_CALLBACK_DEFAULT_WINDOW_SECS, IM_CALLBACK_MAX_WINDOW_SECS] = native.imCallbackWindowSecs();
+
+/** A callback token or key: a string (its UTF-8 bytes) or bytes. */
+function secret(name, value) {
+  if (typeof value === 'string') return Buffer.from(text(name, value), 'utf8');
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return bytes(name, value);
+  throw new TypeError(`${name} must be a string or a Buffer, not ${typeName(value)}`);
+}
+
+/** A header's value as a framework hands it: a string, or undefined/null when absent. */
+function header(name, value) {
+  return value === undefined || value === null ? undefined : text(name, value);
+}
+
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * Checks IM callback requests ("third-party callbacks") for the callback token set in the
+ * console: `Sign = hex(SHA-256(token + RequestTime))` in the query string, and `RequestTime`
+ * within `windowSecs` (default 60, at most 3600) of the clock. Create one at start-up and share
+ * it; the token stays inside the addon and is never printed.
+ */
+class IMCallbackVerifier {
+  #native;
+
+  constructor(token, opts) {
+    const o = options('options', opts, ['windowSecs', 'sdkappid']);
+    const t = secret('token', token);
+    const window = o.windowSecs === undefined ? IM_CALLBACK_DEFAULT_WINDOW_SECS : uint('windowSecs', o.windowSecs);
+    const app = o.sdkappid === undefined || o.sdkappid === null ? undefined : uint('sdkappid', o.sdkappid);
+    try {
+      this.#native = new native.NativeImCallbackVerifier(t, window, app);
+    } catch (e) {
+      throw translate(e);
+    }
+    /** The accepted distance of RequestTime from the clock, seconds (capped at 3600). */
+    this.windowSecs = Math.min(window, IM_CALLBACK_MAX_WINDOW_SECS);
+    /** The SDKAppID a request must name when it names one, or null for any. */
+    this.sdkappid = app === undefined ? null : app;
+    Object.freeze(this);
+  }
+
+  /**
+   * Verifies a request from its query string (with or without `?`), its request target
+   * (`req.url`: `/path?SdkAppid=...`) or its whole URL, at `now` (Unix seconds; default: the
+   * system clock). Returns `{ requestTime, sdkappid, command, clientIp, platform }` (null where
+   * absent: only `requestTime` is signed); throws a VerifyError subclass.
+   */
+  verify(queryOrUrl, opts) {
+    const q = text('queryOrUrl', queryOrUrl);
+    const now = optionalUnix('now', options('options', opts, ['now']).now);
+    try {
+      return this.#native.verify(q, now);
+    } catch (e) {
+      throw translate(e);
+    }
+  }
+
+  [inspectCustom]() {
+    return `IMCallbackVerifier { token: <redacted>, windowSecs: ${this.windowSecs}, sdkappid: ${this.sdkappid} }`;
+  }
+}
+
+/**
+ * Checks TRTC event callbacks for the callback key set in the console: the `Sign` header is
+ * `base64(HMAC-SHA256(key, body))` over the body bytes exactly as received. Create one at
+ * start-up and share it; the key stays inside the addon and is never printed.
+ */
+class TRTCCallbackVerifier {
+  #native;
+
+  constructor(callbackKey, opts) {
+    const o = options('options', opts, ['sdkappid']);
+    const k = secret('key', callbackKey);
+    const app = o.sdkappid === undefined || o.sdkappid === null ? undefined : uint('sdkappid', o.sdkappid);
+    try {
+      this.#native = new native.NativeTrtcCallbackVerifier(k, app);
+    } catch (e) {
+      throw translate(e);
+    }
+    /** The SDKAppID the `SdkAppId` header must name when it is sent, or null for any. */
+    this.sdkappid = app === undefined ? null : app;
+    Object.freeze(this);
+  }
+
+  /**
+   * Verifies the raw `body` (a Buffer as received; a string is taken as its UTF-8 bytes)
+   * against the `Sign` header's value (undefined or null when absent) and, with
+   * `sdkappidHeader`, the `SdkAppId` header's. Returns `{ eventGroupId, eventType, callbackTs,
+   * eventInfo, sdkappid }` with `eventInfo` the raw JSON text of `EventInfo`; throws a
+   * VerifyError subclass.
+   */
+  verify(sign, body, opts) {
+    const s = header('sign', sign);
+    const b = bytes('body', body);
+    const app = header('sdkappidHeader', options('options', opts, ['sdkappidHeader']).sdkappidHeader);
+    try {
+      return this.#native.verify(s, app, b);
+    } catch (e) {
+      throw translate(e);
+    }
+  }
+
+  [inspectCustom]() {
+    return `TRTCCallbackVerifier { key: <redacted>, sdkappid: ${this.sdkappid} }`;
+  }
+}
+
+function callNative(f) {
+  try {
+    return f();
+  } catch (e) {
+    throw translate(e);
+  }
+}
+
+/** The `Sign` Tencent sends for `token` at `requestTime`: lowercase hex of SHA-256(token + time). */
+function signIM(token, requestTime) {
+  const t = secret('token', token);
+  const time = unix('requestTime', requestTime);
+  return callNative(() => native.imCallbackSign(t, time));
+}
+
+/**
+ * A query string as Tencent sends it for `command` (`SdkAppid=..&CallbackCommand=..&contenttype=json
+ * &ClientIP=127.0.0.1&OptPlatform=RESTAPI&Sign=..&RequestTime=..`), for testing a handler.
+ */
+function signedIMQuery(token, sdkappid, command, requestTime) {
+  const t = secret('token', token);
+  const app = uint('sdkappid', sdkappid);
+  const cmd = text('command', command);
+  const time = unix('requestTime', requestTime);
+  return callNative(() => native.imCallbackSignedQuery(t, app, cmd, time));
+}
+
+/** The `Sign` header Tencent sends for `body` under `key`: base64 of HMAC-SHA256(key, body). */
+function signTRTC(callbackKey, body) {
+  const k = secret('key', callbackKey);
+  const b = bytes('body', body);
+  return callNative(() => native.trtcCallbackSign(k, b));
+}
+
+/** The IM answer that lets the action go ahead: `{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}`. */
+function imReplyOk() {
+  return native.imReplyOk();
+}
+
+/** The IM answer that refuses it, with your own error code (an integer) and text, JSON-escaped. */
+function imReplyFail(code, info) {
+  if (typeof code !== 'number') throw new TypeError(`code must be a number, not ${typeName(code)}`);
+  if (!Number.isSafeInteger(code)) {
+    throw new InvalidArgumentError(`code must be an integer from -(2^53 - 1) to 2^53 - 1, not ${String(code)}`);
+  }
+  const i = info === undefined ? '' : text('info', info);
+  return callNative(() => native.imReplyFail(code, i));
+}
+
 module.exports = {
   Signer,
   Verifier,
   inspect,
+  IMCallbackVerifier,
+  TRTCCallbackVerifier,
+  signIM,
+  signedIMQuery,
+  signTRTC,
+  imReplyOk,
+  imReplyFail,
+  IM_CALLBACK_DEFAULT_WINDOW_SECS,
+  IM_CALLBACK_MAX_WINDOW_SECS,
   Privileges,
   DEFAULT_EXPIRE_SECS,
   DEFAULT_MAX_FUTURE_SKEW_SECS,
@@ -376,6 +555,8 @@ module.exports = {
   NotYetValidError,
   ExpiredError,
   UserbufMismatchError,
+  MissingSignatureError,
+  StaleError,
   EmptyKeyError,
   EmptyIdentifierError,
   IdentifierContainsNulError,

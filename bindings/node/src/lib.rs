@@ -16,6 +16,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
+use usersig::callback::{CallbackError, im, trtc};
 use usersig::ffi::RESULT_CODES;
 use usersig::{Compression, Expect, Mint, Privileges, Room, Signer, Verifier};
 
@@ -329,5 +330,216 @@ pub fn inspect(token: String, now: Option<f64>) -> Result<String> {
         }
         .map_err(|e| error(e.kind().as_str(), e))?;
         Ok(inspection.to_json().to_string())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Callbacks (`usersig::callback`): IM webhooks and TRTC event callbacks.
+// ---------------------------------------------------------------------------------------------
+
+/// A refused callback: the kind is one of the five callback kinds, each a row of the table.
+fn refused(e: CallbackError) -> JsError {
+    error(e.kind().as_str(), e)
+}
+
+/// A token or key for a callback verifier: empty is `empty_key` (as at the C ABI), longer than
+/// the console allows `invalid_argument`.
+fn callback_secret(what: &str, secret: &[u8], max: usize) -> Result<()> {
+    if secret.is_empty() {
+        return Err(error("empty_key", format!("the callback {what} is empty")));
+    }
+    if secret.len() > max {
+        return Err(invalid(format!(
+            "the callback {what} has {} bytes; the console allows at most {max}",
+            secret.len()
+        )));
+    }
+    Ok(())
+}
+
+/// A number from a request, for JS: exact up to 2^53 - 1. Tencent's are far below (SDKAppIDs
+/// fit in 32 bits, times are seconds or milliseconds); a larger one cannot be handed on
+/// exactly, so the request is refused as malformed rather than rounded.
+fn exact(name: &str, value: u64) -> Result<f64> {
+    if value < 1 << 53 {
+        // Below 2^53: the conversion is exact.
+        Ok(value as f64)
+    } else {
+        Err(error(
+            "malformed",
+            format!(
+                "malformed callback request: {name} {value} is beyond 2^53 - 1, which a JS number cannot hold exactly"
+            ),
+        ))
+    }
+}
+
+/// `im::DEFAULT_WINDOW_SECS` and `im::MAX_WINDOW_SECS`.
+#[napi]
+pub fn im_callback_window_secs() -> (f64, f64) {
+    (im::DEFAULT_WINDOW_SECS as f64, im::MAX_WINDOW_SECS as f64)
+}
+
+/// A verified IM callback as JS sees it (camelCase; null where the query had no such field).
+#[napi(object, use_nullable = true)]
+pub struct ImCallbackObject {
+    pub request_time: f64,
+    pub sdkappid: Option<f64>,
+    pub command: Option<String>,
+    pub client_ip: Option<String>,
+    pub platform: Option<String>,
+}
+
+/// A `usersig::callback::im::Verifier`.
+#[napi]
+pub struct NativeImCallbackVerifier {
+    inner: im::Verifier,
+}
+
+#[napi]
+impl NativeImCallbackVerifier {
+    /// `window_secs` is capped at `im::MAX_WINDOW_SECS`; `sdkappid` None: any app.
+    #[napi(constructor)]
+    pub fn new(token: Buffer, window_secs: f64, sdkappid: Option<f64>) -> Result<Self> {
+        guard(|| {
+            callback_secret("token", &token, im::MAX_TOKEN_LEN)?;
+            let mut inner = im::Verifier::new(&token[..])
+                .map_err(invalid)?
+                .window_secs(uint("windowSecs", window_secs)?);
+            if let Some(app) = sdkappid {
+                inner = inner.sdkappid(uint("sdkappid", app)?);
+            }
+            Ok(NativeImCallbackVerifier { inner })
+        })
+    }
+
+    /// Verifies the query string or URL at `now` (None: the system clock).
+    #[napi]
+    pub fn verify(&self, query_or_url: String, now: Option<f64>) -> Result<ImCallbackObject> {
+        guard(|| {
+            let callback = match now {
+                Some(t) => self.inner.verify_at(&query_or_url, uint("now", t)?),
+                None => self.inner.verify(&query_or_url),
+            }
+            .map_err(refused)?;
+            Ok(ImCallbackObject {
+                request_time: exact("RequestTime", callback.request_time)?,
+                sdkappid: callback
+                    .sdkappid
+                    .map(|app| exact("SdkAppid", app))
+                    .transpose()?,
+                command: callback.command,
+                client_ip: callback.client_ip,
+                platform: callback.platform,
+            })
+        })
+    }
+}
+
+/// A verified TRTC event as JS sees it; `event_info` is the raw JSON text of `EventInfo`.
+#[napi(object, use_nullable = true)]
+pub struct TrtcEventObject {
+    pub event_group_id: f64,
+    pub event_type: f64,
+    pub callback_ts: f64,
+    pub event_info: String,
+    pub sdkappid: Option<f64>,
+}
+
+/// A `usersig::callback::trtc::Verifier`.
+#[napi]
+pub struct NativeTrtcCallbackVerifier {
+    inner: trtc::Verifier,
+}
+
+#[napi]
+impl NativeTrtcCallbackVerifier {
+    /// `sdkappid` None: any app.
+    #[napi(constructor)]
+    pub fn new(key: Buffer, sdkappid: Option<f64>) -> Result<Self> {
+        guard(|| {
+            callback_secret("key", &key, trtc::MAX_KEY_LEN)?;
+            let mut inner = trtc::Verifier::new(&key[..]).map_err(invalid)?;
+            if let Some(app) = sdkappid {
+                inner = inner.sdkappid(uint("sdkappid", app)?);
+            }
+            Ok(NativeTrtcCallbackVerifier { inner })
+        })
+    }
+
+    /// Verifies the raw `body` against the `Sign` and `SdkAppId` headers (None when absent).
+    #[napi]
+    pub fn verify(
+        &self,
+        sign: Option<String>,
+        sdkappid_header: Option<String>,
+        body: Buffer,
+    ) -> Result<TrtcEventObject> {
+        guard(|| {
+            let event = self
+                .inner
+                .verify_request(sign.as_deref(), sdkappid_header.as_deref(), &body)
+                .map_err(refused)?;
+            Ok(TrtcEventObject {
+                event_group_id: exact("EventGroupId", event.event_group_id)?,
+                event_type: exact("EventType", event.event_type)?,
+                callback_ts: exact("CallbackTs", event.callback_ts)?,
+                event_info: event.event_info.to_owned(),
+                sdkappid: event
+                    .sdkappid
+                    .map(|app| exact("SdkAppId", app))
+                    .transpose()?,
+            })
+        })
+    }
+}
+
+/// `im::sign`: the `Sign` Tencent sends for `token` at `request_time`.
+#[napi]
+pub fn im_callback_sign(token: Buffer, request_time: f64) -> Result<String> {
+    guard(|| Ok(im::sign(&token[..], uint("requestTime", request_time)?)))
+}
+
+/// `im::signed_query`: a query string as Tencent sends it, signed.
+#[napi]
+pub fn im_callback_signed_query(
+    token: Buffer,
+    sdkappid: f64,
+    command: String,
+    request_time: f64,
+) -> Result<String> {
+    guard(|| {
+        Ok(im::signed_query(
+            &token[..],
+            uint("sdkappid", sdkappid)?,
+            &command,
+            uint("requestTime", request_time)?,
+        ))
+    })
+}
+
+/// `trtc::sign`: the `Sign` header Tencent sends for `body` under `key`.
+#[napi]
+pub fn trtc_callback_sign(key: Buffer, body: Buffer) -> Result<String> {
+    guard(|| Ok(trtc::sign(&key[..], &body)))
+}
+
+/// `im::reply_ok`.
+#[napi]
+pub fn im_reply_ok() -> String {
+    im::reply_ok()
+}
+
+/// `im::reply_fail`; `code` an integer of magnitude at most 2^53 - 1 (checked by index.js).
+#[napi]
+pub fn im_reply_fail(code: f64, info: String) -> Result<String> {
+    guard(|| {
+        if code.fract() != 0.0 || code.abs() > MAX_SAFE_INTEGER {
+            return Err(invalid(format!(
+                "code must be an integer from -(2^53 - 1) to 2^53 - 1, not {code}"
+            )));
+        }
+        // Integral and within 2^53: the conversion is exact.
+        Ok(im::reply_fail(code as i64, &info))
     })
 }

@@ -33,6 +33,8 @@ const CASES = [
   ['not_yet_valid', 'NotYetValidError', () => verifier.verify(token, 'alice', { now: T - 301 })],
   ['expired', 'ExpiredError', () => verifier.verify(token, 'alice', { now: T + 61 })],
   ['userbuf_mismatch', 'UserbufMismatchError', () => verifier.verify(pmk, 'alice', { now: T, expect: { noUserbuf: true } })],
+  ['missing_signature', 'MissingSignatureError', () => new usersig.IMCallbackVerifier('t').verify('RequestTime=1')],
+  ['stale', 'StaleError', () => new usersig.IMCallbackVerifier('t').verify(usersig.signedIMQuery('t', 1, 'x', T), { now: T + 61 })],
   ['empty_key', 'EmptyKeyError', () => new Signer(SDKAPPID, '')],
   ['empty_key', 'EmptyKeyError', () => new Verifier(SDKAPPID, Buffer.alloc(0))],
   ['empty_identifier', 'EmptyIdentifierError', () => signer.userSig('', 60)],
@@ -57,7 +59,7 @@ const CASES = [
 ];
 
 const VERIFY_KINDS = ['malformed', 'unsupported_version', 'sdkappid_mismatch', 'identifier_mismatch',
-  'bad_signature', 'not_yet_valid', 'expired', 'userbuf_mismatch'];
+  'bad_signature', 'not_yet_valid', 'expired', 'userbuf_mismatch', 'missing_signature', 'stale'];
 
 for (const [kind, className, call] of CASES) {
   test(`${kind}: ${className} with .kind and .code (${call.toString().slice(6, 70)})`, () => {
@@ -81,7 +83,7 @@ test('every error class has its kind and the code of its row in the one table', 
   const header = headerCodes();
   const classes = Object.entries(usersig).filter(([, v]) => typeof v === 'function' &&
     v.prototype instanceof usersig.UserSigError && v !== usersig.VerifyError);
-  assert.equal(classes.length, 18);
+  assert.equal(classes.length, 20);
   for (const [name, cls] of classes) {
     const row = usersig.RESULT_CODES.find((r) => r.kind === cls.kind);
     assert.ok(row, `${name}: kind ${cls.kind} has no row`);
