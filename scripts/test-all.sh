@@ -116,6 +116,8 @@ step "cargo fmt --check" none cargo fmt --all -- --check --color never
 step "cargo clippy --all-targets -D warnings" none cargo clippy --all-targets -- -D warnings
 step "cargo clippy --all-targets --features client -D warnings" none \
   cargo clippy --all-targets --features client -- -D warnings
+# The Node addon is no default member (building the C libraries must not compile napi).
+step "cargo clippy -p usersig-node -D warnings" none cargo clippy -p usersig-node -- -D warnings
 
 # A Rust project that depends on usersig with default-features = false compiles neither the
 # CLI's clap nor the HTTP client (and never the C libraries: they are the usersig-c package).

@@ -258,10 +258,14 @@ impl NativeVerifier {
         leeway_secs: f64,
     ) -> Result<Self> {
         guard(|| {
+            let skew = uint("maxFutureSkewSecs", max_future_skew_secs)?;
+            let leeway = uint("leewaySecs", leeway_secs)?;
             let inner = Verifier::new(uint("sdkappid", sdkappid)?, &key[..])
                 .map_err(|e| error(e.kind().as_str(), e))?
-                .max_future_skew_secs(uint("maxFutureSkewSecs", max_future_skew_secs)?)
-                .leeway_secs(uint("leewaySecs", leeway_secs)?);
+                .max_future_skew_secs(skew)
+                .and_then(|v| v.leeway_secs(leeway))
+                // A setting over its ceiling (a year) is an invalid argument, as in the C ABI.
+                .map_err(invalid)?;
             Ok(NativeVerifier { inner })
         })
     }

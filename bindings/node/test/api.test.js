@@ -166,3 +166,11 @@ test('signers and verifiers are frozen and keep no key in JS', () => {
   assert.deepEqual(Object.keys(signer).sort(), ['compression', 'sdkappid']);
   assert.doesNotMatch(JSON.stringify(signer) + JSON.stringify(verifier), new RegExp(KEY));
 });
+
+test('verifier settings over their ceiling of a year are invalid arguments', () => {
+  const year = 365 * 86400;
+  assert.equal(new Verifier(SDKAPPID, KEY, { leewaySecs: year }).leewaySecs, year);
+  for (const opts of [{ leewaySecs: year + 1 }, { maxFutureSkewSecs: year + 1 }]) {
+    assert.throws(() => new Verifier(SDKAPPID, KEY, opts), usersig.InvalidArgumentError);
+  }
+});
