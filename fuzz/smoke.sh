@@ -13,7 +13,7 @@ set -euo pipefail
 
 CARGO_FUZZ_VERSION=0.13.2
 SECONDS_PER_TARGET=${SMOKE_SECONDS:-20}
-ALL_TARGETS=(verify inspect private_map_key outer differential forgery callback rest_envelope)
+ALL_TARGETS=(verify inspect private_map_key outer differential forgery callback rest_envelope deflate)
 
 if ! [[ $SECONDS_PER_TARGET =~ ^[0-9]+$ ]] || ((SECONDS_PER_TARGET < 1 || SECONDS_PER_TARGET > 60)); then
     echo "smoke.sh: SMOKE_SECONDS must be 1..60 (a longer run: see SECURITY.md)" >&2

@@ -69,6 +69,22 @@ pub fn decode_to_json(token: &str, limits: &Limits) -> Result<Vec<u8>, Malformed
     wire::unwrap(token.as_bytes(), limits).map(|layers| layers.json)
 }
 
+/// FORMAT.md §4 and §3: token bytes to type-checked fields by exactly the path verification
+/// takes (`wire::decode`: the outer text in its stack buffer, the stream inflated or read in
+/// place, the document read).
+pub fn decode_document(token: &[u8], limits: &Limits) -> Result<Fields, VerifyError> {
+    wire::decode(token, limits, |doc| doc.map(fields))
+}
+
+/// [`decode_document`] with the outer text's stack buffer `N` bytes long instead of
+/// production's, so a differential test covers both sides of the stack/heap choice.
+pub fn decode_document_with_stack<const N: usize>(
+    token: &[u8],
+    limits: &Limits,
+) -> Result<Fields, VerifyError> {
+    wire::decode_with_stack::<N, _>(token, limits, |doc| doc.map(fields))
+}
+
 /// FORMAT.md §3, §5.2: JSON bytes to type-checked fields, as verification reads them.
 pub fn parse_document(json: &[u8]) -> Result<Fields, VerifyError> {
     wire::parse_document(json).map(fields)

@@ -1,5 +1,9 @@
-//! Our decoding (token text -> type-checked fields) against a reference written the plain way:
-//! a hand-rolled base64 decoder, one-shot flate2 inflate, serde_json `Value`s.
+//! The decoding verification takes (token text -> type-checked fields, through exactly
+//! `wire::decode`, the production path) against a reference written the plain way: a
+//! hand-rolled base64 decoder, one-shot flate2 inflate, serde_json `Value`s. The production
+//! path runs with its own stack buffer and with three other sizes (none, smaller and larger
+//! than most tokens), which must all give the same answer, so both sides of the stack/heap
+//! choice meet the reference on every input.
 //!
 //! Both must agree on accept or reject, on the layer that rejects (or the version error), and
 //! on every field. Our decoder is deliberately stricter than "whatever flate2 and serde_json
@@ -18,7 +22,7 @@ use flate2::{Decompress, FlushDecompress, Status};
 use libfuzzer_sys::fuzz_target;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::Value;
-use usersig::internals::{Fields, decode_to_json, decode_userbuf, parse_document};
+use usersig::internals::{Fields, decode_document, decode_document_with_stack, decode_userbuf};
 use usersig::{Layer, Limits, VerifyError};
 
 /// A token's decoded fields plus its decoded userbuf (or the fact that it does not decode).
@@ -35,14 +39,31 @@ enum Reject {
     UnsupportedVersion,
 }
 
-fn ours(token: &str) -> Result<Decoded, Reject> {
-    let limits = Limits::default();
-    let json = decode_to_json(token, &limits).map_err(|m| Reject::Layer(m.layer))?;
-    let fields = parse_document(&json).map_err(|e| match e {
+fn reject(e: VerifyError) -> Reject {
+    match e {
         VerifyError::Malformed(m) => Reject::Layer(m.layer),
         VerifyError::UnsupportedVersion { .. } => Reject::UnsupportedVersion,
         other => panic!("decoding returned a non-decoding error: {other}"),
-    })?;
+    }
+}
+
+fn ours(token: &str) -> Result<Decoded, Reject> {
+    let limits = Limits::default();
+    let bytes = token.as_bytes();
+    let production = decode_document(bytes, &limits);
+    // The same path with other stack buffers must give exactly the same answer.
+    for other in [
+        decode_document_with_stack::<0>(bytes, &limits),
+        decode_document_with_stack::<48>(bytes, &limits),
+        decode_document_with_stack::<4096>(bytes, &limits),
+    ] {
+        assert_eq!(
+            format!("{other:?}"),
+            format!("{production:?}"),
+            "the stack buffer's size changed the result for {token:?}"
+        );
+    }
+    let fields = production.map_err(reject)?;
     let userbuf = fields
         .userbuf_b64
         .as_deref()
@@ -137,9 +158,10 @@ fn ref_inflate(bytes: &[u8]) -> Result<Vec<u8>, Reject> {
     Ok(out)
 }
 
-/// RFC 1950's trailer. Fuzz builds (`--cfg fuzzing`) of miniz_oxide skip this check so that
-/// random inputs get past it, while our stored-block path always makes it; so a wrong
-/// checksum lets our side either reject (as a real build always does) or go on.
+/// RFC 1950's trailer. The reference's one-shot inflate may be built without the check (some
+/// deflate backends skip it under `--cfg fuzzing` so that random inputs get past it), while
+/// our side always makes it; so a wrong checksum lets our side reject where the reference
+/// went on.
 fn adler_ok(bytes: &[u8], out: &[u8]) -> bool {
     let trailer = bytes.len().checked_sub(4).and_then(|at| bytes.get(at..));
     trailer == Some(&adler32(out).to_be_bytes()[..])

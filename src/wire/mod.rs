@@ -173,7 +173,17 @@ pub(crate) fn decode<R>(
     limits: &Limits,
     read: impl FnOnce(Result<Document<'_>, crate::VerifyError>) -> R,
 ) -> R {
-    outer::decode(token, limits, |bytes| match bytes {
+    decode_with_stack::<{ outer::STACK_TEXT }, R>(token, limits, read)
+}
+
+/// [`decode`] with the outer text decoded in a stack buffer of `N` bytes (see
+/// `outer::decode_with_stack`): the same path, for the differential tests and fuzzing.
+pub(crate) fn decode_with_stack<const N: usize, R>(
+    token: &[u8],
+    limits: &Limits,
+    read: impl FnOnce(Result<Document<'_>, crate::VerifyError>) -> R,
+) -> R {
+    outer::decode_with_stack::<N, R>(token, limits, |bytes| match bytes {
         Err(e) => read(Err(e.into())),
         Ok((bytes, _)) => zlib::inflate(bytes, limits.max_inflated_bytes, |json| match json {
             Err(e) => read(Err(e.into())),

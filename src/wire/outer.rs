@@ -175,7 +175,7 @@ pub(crate) fn decode_userbuf(text: &str) -> Result<Vec<u8>, Malformed> {
 
 /// The longest token text decoded on the stack; longer ones (rare: a long userbuf) use the
 /// heap.
-const STACK_TEXT: usize = 1024;
+pub(crate) const STACK_TEXT: usize = 1024;
 
 /// Undoes FORMAT.md §4.2, accepting plain base64, stripped padding and whitespace (FORMAT.md
 /// §4.3), under the token size limit of FORMAT.md §5.1, which is checked before anything else
@@ -183,6 +183,17 @@ const STACK_TEXT: usize = 1024;
 /// decode. A usual token is decoded in place in one stack buffer. The token is bytes (from
 /// the C ABI they need not be text): a byte outside the alphabet is malformed either way.
 pub(crate) fn decode<R>(
+    token: &[u8],
+    limits: &Limits,
+    read: impl FnOnce(Result<(&[u8], OuterStyle), Malformed>) -> R,
+) -> R {
+    decode_with_stack::<STACK_TEXT, R>(token, limits, read)
+}
+
+/// [`decode`] with a stack buffer of `N` bytes: production uses [`STACK_TEXT`]; the fuzz and
+/// differential tests run other sizes too, so both sides of the stack/heap choice are compared
+/// with the reference on every input.
+pub(crate) fn decode_with_stack<const N: usize, R>(
     token: &[u8],
     limits: &Limits,
     read: impl FnOnce(Result<(&[u8], OuterStyle), Malformed>) -> R,
@@ -197,7 +208,7 @@ pub(crate) fn decode<R>(
             ),
         )));
     }
-    let mut stack = [0u8; STACK_TEXT];
+    let mut stack = [0u8; N];
     let mut heap = Vec::new();
     let buf = match stack.get_mut(..token.len()) {
         Some(buf) => buf,
