@@ -85,6 +85,29 @@ pub fn decode_document_with_stack<const N: usize>(
     wire::decode_with_stack::<N, _>(token, limits, |doc| doc.map(fields))
 }
 
+/// [`decode_document`] with production's stack buffer and with none, a small and a large
+/// one: their common answer, or `Err` saying which size answered differently. The
+/// differential tests and the fuzz target run every input through this, so both sides of the
+/// stack/heap choice meet the reference.
+pub fn decode_document_at_every_stack_size(
+    token: &[u8],
+    limits: &Limits,
+) -> Result<Result<Fields, VerifyError>, String> {
+    let production = decode_document(token, limits);
+    for (size, other) in [
+        (0, decode_document_with_stack::<0>(token, limits)),
+        (48, decode_document_with_stack::<48>(token, limits)),
+        (4096, decode_document_with_stack::<4096>(token, limits)),
+    ] {
+        if format!("{other:?}") != format!("{production:?}") {
+            return Err(format!(
+                "a {size}-byte stack buffer gives {other:?}, production's gives {production:?}"
+            ));
+        }
+    }
+    Ok(production)
+}
+
 /// FORMAT.md §3, §5.2: JSON bytes to type-checked fields, as verification reads them.
 pub fn parse_document(json: &[u8]) -> Result<Fields, VerifyError> {
     wire::parse_document(json).map(fields)

@@ -194,11 +194,12 @@ class _Handle:
 
 
 class _Owner:
-    """What Signer and Verifier share: one native handle, closed once, usable as a context
-    manager, freed by the garbage collector as a backstop, never showing its key."""
+    """What Signer, Verifier and the callback verifiers share: one native handle, closed once,
+    usable as a context manager, freed by the garbage collector as a backstop, never showing
+    its key."""
 
-    _handle: Optional[_Handle]
-    sdkappid: int
+    _handle: Optional[_Handle] = None
+    sdkappid: Optional[int]
 
     def _live(self) -> _Handle:
         if self._handle is None:

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from . import _native
-from .api import Text, _Handle, _text, _u64
+from .api import Text, _Handle, _Owner, _text, _u64
 from .errors import (
     BadSignatureError,
     BufferTooSmallError,
@@ -168,32 +168,7 @@ class TRTCEvent:
         return json.loads(self.event_info)
 
 
-class _Verifier:
-    _handle: Optional[_Handle] = None
-
-    def close(self) -> None:
-        """Frees the verifier and wipes its secret, once calls in progress finish. Idempotent."""
-        self._handle = None
-
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown
-            pass
-
-    def _live(self) -> _Handle:
-        if self._handle is None:
-            raise ValueError("usersig: the %s is closed" % type(self).__name__)
-        return self._handle
-
-
-class IMCallbackVerifier(_Verifier):
+class IMCallbackVerifier(_Owner):
     """Checks IM callback requests for one app's callback token (1 to 128 bytes).
 
     ``window``: seconds ``RequestTime`` may be from the clock, either way (capped at
@@ -256,7 +231,7 @@ class IMCallbackVerifier(_Verifier):
             self.window, self.sdkappid)
 
 
-class TRTCCallbackVerifier(_Verifier):
+class TRTCCallbackVerifier(_Owner):
     """Checks TRTC event callbacks for one app's callback key (1 to 128 bytes).
 
     ``sdkappid``: when set, a request whose ``SdkAppId`` header names another app raises
