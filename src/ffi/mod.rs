@@ -176,6 +176,11 @@ unsafe fn str_in<'a>(ptr: *const c_char, len: usize) -> Result<&'a str, Code> {
 /// # Safety
 /// As [`bytes_in`].
 unsafe fn token_in<'a>(ptr: *const c_char, len: usize) -> Result<&'a str, Code> {
+    // The size limit first (FORMAT.md §5.1): a token over it is malformed whatever its bytes,
+    // so an attacker's megabytes are never scanned for UTF-8.
+    if len > crate::Limits::default().max_token_bytes {
+        return Err(Code(USERSIG_ERR_MALFORMED));
+    }
     // SAFETY: forwarded contract.
     let bytes = unsafe { bytes_in(ptr.cast::<u8>(), len) }?;
     std::str::from_utf8(bytes).map_err(|_| Code(USERSIG_ERR_MALFORMED))
