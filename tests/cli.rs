@@ -265,6 +265,27 @@ fn usage_errors_exit_2_on_stderr() {
             "256",
         ],
         vec!["frobnicate"],
+        // Verifier settings over their ceiling of a year (FORMAT.md §5.6-5.7).
+        vec![
+            "verify",
+            "--sdkappid",
+            "1",
+            "--identifier",
+            "a",
+            "--leeway",
+            "31536001",
+            "t",
+        ],
+        vec![
+            "verify",
+            "--sdkappid",
+            "1",
+            "--identifier",
+            "a",
+            "--max-future-skew",
+            "18446744073709551615",
+            "t",
+        ],
     ] {
         let out = usersig(&args, Some(KEY), None);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
