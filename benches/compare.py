@@ -99,13 +99,22 @@ process.stdout.write(JSON.stringify({
 """
 
 
-def node_sdk():
-    module = ROOT / "tests/interop/node_modules/tls-sig-api-v2/TLSSigAPIv2.js"
+def node_api(module):
+    """The npm SDK's `Api` interface, timed in one Node process: the official SDK's, or the
+    drop-in of our Node package (bindings/node/compat.js, built by compare.sh)."""
     out = subprocess.run(
         ["node", "-e", NODE, str(module), str(SECONDS)],
         capture_output=True, text=True, check=True, env={**os.environ, "USERSIG_KEY": KEY},
     )
     return json.loads(out.stdout)
+
+
+def node_sdk():
+    return node_api(ROOT / "tests/interop/node_modules/tls-sig-api-v2/TLSSigAPIv2.js")
+
+
+def node_package():
+    return node_api(ROOT / "bindings/node/compat.js")
 
 
 def usersig():
@@ -170,7 +179,8 @@ def main():
     results = {"usersig (Rust)": best(rust_runs), "usersig (C ABI)": best(capi_runs),
                "npm tls-sig-api-v2 1.0.2": node_sdk(),
                "PyPI tls-sig-api-v2 1.1": python_sdk(),
-               "usersig (Python package)": python_package()}
+               "usersig (Python package)": python_package(),
+               "usersig (Node package, compat Api)": node_package()}
     ours = results["usersig (Rust)"]
     print(f"{'implementation':<28} {'operation':<14} {'ns/op':>12} {'vs usersig':>12}")
     for impl, ops in results.items():
@@ -181,6 +191,9 @@ def main():
     pypi, pkg = results["PyPI tls-sig-api-v2 1.1"]["gen"], results["usersig (Python package)"]
     print(f"\nPython package vs PyPI gen_sig: Signer.user_sig {pypi / pkg['gen']:.1f}x, "
           f"compat gen_sig {pypi / pkg['gen_compat']:.1f}x faster")
+    npm, node = results["npm tls-sig-api-v2 1.0.2"], results["usersig (Node package, compat Api)"]
+    print(f"Node package vs npm: genUserSig {npm['gen'] / node['gen']:.1f}x, "
+          f"genPrivateMapKey {npm['gen_pmk'] / node['gen_pmk']:.1f}x faster")
     out = ROOT / "benches/results/compare.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"machine": machine(), "seconds_per_op": SECONDS, "rounds": ROUNDS,

@@ -10,6 +10,7 @@ VENV=target/test-venv
   --no-build-isolation bindings/python
 rm -rf bindings/python/build bindings/python/src/usersig.egg-info
 npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
+node bindings/node/install.js            # the Node package's addon (cargo build -p usersig-node)
 cargo build --release --quiet
 # The C ABI timer, linked statically like a C server would (README "Use from C and C++").
 cc -O2 -Wall -Wextra -Werror -std=c99 -D_POSIX_C_SOURCE=200809L -Iinclude benches/c/bench_capi.c \
