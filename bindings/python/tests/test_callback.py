@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import http.server
 import json
+import os
 import threading
 import time
 import urllib.error
@@ -199,3 +200,37 @@ def test_trtc_end_to_end(server):
     status, out = post(server + "/trtc", BODY, {"SdkAppId": str(APP)})
     assert status == 403 and json.loads(out)["error"] == "missing_signature"
     assert Handler.handled == [103]
+
+
+def test_the_http_server_example_in_docs_callbacks_md_runs_as_written(tmp_path):
+    import re
+    import subprocess
+    import sys
+
+    from conftest import repo_root
+
+    doc = (repo_root() / "docs" / "callbacks.md").read_text(encoding="utf-8")
+    marker = doc.index("bindings/python/tests/test_callback.py runs the next block")
+    block = re.search(r"```python\n(.*?)```", doc[marker:], re.S).group(1)
+    (tmp_path / "server.py").write_text(block)
+    env = {**os.environ, "IM_CALLBACK_TOKEN": "tok", "TRTC_CALLBACK_KEY": "key", "PORT": "0"}
+    proc = subprocess.Popen([sys.executable, str(tmp_path / "server.py")], env=env,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(proc.stdout.readline().split()[-1])
+        base = "http://127.0.0.1:%d" % port
+        now = int(time.time())
+        msg = b'{"CallbackCommand":"State.StateChange"}'
+        assert post(base + "/im?" + im_query("tok", APP, "State.StateChange", now), msg) == (
+            200, callback.reply_ok())
+        status, out = post(base + "/im?" + im_query("guess", APP, "State.StateChange", now), msg)
+        assert status == 403 and json.loads(out)["ErrorInfo"] == "bad_signature"
+        headers = {"Sign": callback.sign_trtc("key", BODY)}
+        assert post(base + "/trtc", BODY, headers) == (200, '{"code":0}')
+        status, out = post(base + "/trtc", BODY + b"\n", headers)
+        assert status == 403 and json.loads(out)["ErrorInfo"] == "bad_signature"
+        assert proc.stdout.readline().split()[0] == "IM"
+        assert proc.stdout.readline().split()[0] == "TRTC"
+    finally:
+        proc.kill()
+        proc.wait(10)
