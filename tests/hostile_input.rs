@@ -792,3 +792,23 @@ fn settings_over_their_ceilings_are_refused() {
         )
     );
 }
+
+#[test]
+fn a_signature_of_44_characters_without_padding_is_a_bad_signature_not_a_panic() {
+    // Found by the forgery fuzz target: 44 base64 characters with no '=' decode to 33 bytes,
+    // and the decoder's output buffer held 32, which panicked inside verification.
+    let good = sig("xiaojun", DEMO_SDKAPPID, NOW, 86_400, None);
+    for text in [
+        "A".repeat(44),
+        format!("{}A", &good[..43]),
+        format!("{}==", &good[..42]),
+        format!("{}=", "/".repeat(43)),
+    ] {
+        let json = format!(
+            r#"{{"TLS.ver":"2.0","TLS.identifier":"xiaojun","TLS.sdkappid":{DEMO_SDKAPPID},"TLS.expire":86400,"TLS.time":{NOW},"TLS.sig":"{text}"}}"#
+        );
+        let err = verify(&token_of(json.as_bytes())).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::BadSignature, "{text}: {err}");
+    }
+    assert!(verify(&token_of(signed_json_with("").as_bytes())).is_ok());
+}

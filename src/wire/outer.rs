@@ -154,10 +154,15 @@ pub(crate) fn decode_sig(text: &str) -> Option<[u8; 32]> {
         return None;
     }
     // Every verification decodes one: base64-simd, as the outer text (see the module doc).
-    let mut out = [0u8; 32];
-    match base64_simd::STANDARD.decode(text.as_bytes(), base64_simd::Out::from_slice(&mut out)) {
-        Ok(bytes) if bytes.len() == 32 => Some(out),
-        _ => None,
+    // 44 characters decode to up to 33 bytes (no padding) and base64-simd asserts that the
+    // output has room for what the input can hold: decode into 33, accept exactly 32. (A
+    // 32-byte buffer made a 44-character signature without '=' a panic: found by fuzzing.)
+    let mut room = [0u8; 33];
+    let decoded =
+        base64_simd::STANDARD.decode(text.as_bytes(), base64_simd::Out::from_slice(&mut room));
+    match decoded {
+        Ok(bytes) => <[u8; 32]>::try_from(&*bytes).ok(),
+        Err(_) => None,
     }
 }
 
