@@ -354,6 +354,23 @@ impl std::error::Error for RestError {}
 mod tests {
     use super::*;
 
+    #[test]
+    fn numbers_in_other_fields_survive_a_round_trip_through_the_json_form() {
+        // Found by the rest_envelope fuzz target: without correctly rounded float parsing
+        // (serde_json's `float_roundtrip`), 7000133e68 read back as another f64 once written.
+        for body in [
+            r#"{"ActionStatus":"OK","N":700013300000000000000000000000000000000000000000000000017112406762611923695}"#,
+            r#"{"ActionStatus":"OK","N":0.1,"M":1e-300,"L":123456789.12345678}"#,
+        ] {
+            let env = Envelope::parse(body).unwrap();
+            assert_eq!(
+                Envelope::parse(&env.to_json().to_string()).unwrap(),
+                env,
+                "{body}"
+            );
+        }
+    }
+
     fn field_error(body: &str) -> &'static str {
         match Envelope::parse(body) {
             Err(EnvelopeError::Field { field, .. }) => field,
