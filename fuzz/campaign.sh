@@ -19,7 +19,7 @@ cargo fuzz build -a || exit 1
 mkdir -p scratch/campaign
 
 one() {
-  local t=$1 log=scratch/campaign/$1.log before after execs verdict
+  local t=$1 log=scratch/campaign/$1.log before after execs verdict start=$SECONDS
   before=$(find "corpus/$t" -type f | wc -l)
   # Same limits as the smoke run: no allocation of 32 MiB, 1 GiB in all.
   if cargo fuzz run -a "$t" "corpus/$t" -- -max_total_time="$SECONDS_PER_TARGET" \
@@ -28,11 +28,12 @@ one() {
   else
     verdict="CRASH: see fuzz/artifacts/$t/"
   fi
+  local ran=$((SECONDS - start))
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   cargo fuzz cmin -a "$t" "corpus/$t" >"scratch/campaign/$t.cmin.log" 2>&1 || verdict="$verdict; cmin failed"
   after=$(find "corpus/$t" -type f | wc -l)
   printf '%s | %s | %s s | %s executions | corpus %s -> %s files | %s\n' \
-    "$(date -u +%F)" "$t" "$SECONDS_PER_TARGET" "${execs:-?}" "$before" "$after" "$verdict" |
+    "$(date -u +%F)" "$t" "$ran" "${execs:-?}" "$before" "$after" "$verdict" |
     tee -a campaign.log
 }
 
