@@ -179,7 +179,7 @@ run docs-rest-c-example docs_rest_example
 # --- the tests, twice each ----------------------------------------------------------------
 run gen-vectors python3 bindings/c/gen_vectors.py "$VECTORS" "$BUILD/vectors.h"
 
-C_TESTS="test_api test_rest test_vectors test_threads test_clock test_callback"
+C_TESTS="test_api test_rest test_vectors test_threads test_clock test_callback test_callback_http"
 # NAME SOURCE COMPILER STD: static link, AddressSanitizer + UBSan (leak detection on).
 asan_test() {
   $3 -std=$4 $CWARN -pedantic -g -O1 $SAN -Iinclude -Ibindings/cpp -I"$BUILD" "$2" \
