@@ -89,6 +89,13 @@ pub struct Callback {
 impl Verifier {
     /// A verifier for the callback token set in the console (1 to 128 bytes), with the default
     /// 60 s window and no SDKAppID check.
+    ///
+    /// ```
+    /// # use usersig::callback::im;
+    /// assert!(im::Verifier::new("console-token").is_ok());
+    /// assert!(im::Verifier::new("").is_err());                  // SecretError: empty
+    /// assert!(im::Verifier::new("t".repeat(129)).is_err());     // over the console's 128
+    /// ```
     pub fn new(token: impl AsRef<[u8]>) -> Result<Self, SecretError> {
         let token = token.as_ref();
         check_secret("token", token, MAX_TOKEN_LEN)?;

@@ -186,6 +186,11 @@ impl fmt::Display for CallbackError {
 impl std::error::Error for CallbackError {}
 
 /// A secret that cannot be used: empty, or longer than the console allows.
+///
+/// ```
+/// let err = usersig::callback::im::Verifier::new("").unwrap_err();
+/// assert_eq!(err.to_string(), "the callback token is empty");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretError {
     what: &'static str,

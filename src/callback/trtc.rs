@@ -77,7 +77,13 @@ pub struct Event<'a> {
 }
 
 impl Verifier {
-    /// A verifier for the callback key set in the console.
+    /// A verifier for the callback key set in the console (1 to [`MAX_KEY_LEN`] bytes).
+    ///
+    /// ```
+    /// # use usersig::callback::trtc;
+    /// assert!(trtc::Verifier::new("Ab12Cd34").is_ok());
+    /// assert!(trtc::Verifier::new("").is_err());
+    /// ```
     pub fn new(key: impl AsRef<[u8]>) -> Result<Self, SecretError> {
         let key = key.as_ref();
         check_secret("key", key, MAX_KEY_LEN)?;
@@ -94,12 +100,33 @@ impl Verifier {
 
     /// Refuse requests whose `SdkAppId` header names another app (see
     /// [`verify_request`](Self::verify_request)).
+    ///
+    /// ```
+    /// # use usersig::callback::trtc;
+    /// let v = trtc::Verifier::new("k")?.sdkappid(1400000000);
+    /// let body = br#"{"EventGroupId":1,"EventType":101,"CallbackTs":1,"EventInfo":{}}"#;
+    /// let sign = trtc::sign("k", body);
+    /// assert!(v.verify_request(Some(&sign), Some("1400000001"), body).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn sdkappid(mut self, sdkappid: u64) -> Self {
         self.sdkappid = Some(sdkappid);
         self
     }
 
-    /// Verifies `body` against the `Sign` header's value.
+    /// Verifies `body`, the raw bytes as received, against the `Sign` header's value.
+    ///
+    /// ```
+    /// # use usersig::callback::{trtc, CallbackErrorKind};
+    /// let v = trtc::Verifier::new("k")?;
+    /// let body = b"{\"EventGroupId\":2,\"EventType\":201,\"CallbackTs\":1,\"EventInfo\":{}}\n";
+    /// let sign = trtc::sign("k", body);
+    /// assert_eq!(v.verify(&sign, body)?.event_type, 201);
+    /// // Without its trailing newline the body is not what was signed.
+    /// let err = v.verify(&sign, &body[..body.len() - 1]).unwrap_err();
+    /// assert_eq!(err.kind(), CallbackErrorKind::BadSignature);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn verify<'a>(&self, sign: &str, body: &'a [u8]) -> Result<Event<'a>, CallbackError> {
         self.verify_request(Some(sign), None, body)
     }
