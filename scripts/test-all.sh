@@ -90,6 +90,10 @@ apt_packages() {
   command -v pkg-config >/dev/null || need+=(pkg-config)
   command -v go >/dev/null || need+=(golang-go)
   command -v node >/dev/null || need+=(nodejs npm)
+  # Python.h, for the Python package's extension: Debian's python3 keeps it in python3-dev.
+  python3 -c 'import os, sys, sysconfig
+sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' ||
+    need+=(python3-dev)
   [ ${#need[@]} -gt 0 ] || { echo "all present"; return 0; }
   local sudo=
   [ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -97,7 +101,7 @@ apt_packages() {
   $sudo apt-get update -qq &&
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
 }
-step "install: Debian packages (valgrind pkg-config golang-go nodejs npm, when missing)" none apt_packages
+step "install: Debian packages (valgrind pkg-config golang-go nodejs npm python3-dev, when missing)" none apt_packages
 
 VENV=$ROOT/target/test-venv
 python_env() {

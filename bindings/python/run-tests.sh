@@ -57,6 +57,16 @@ pip_install() {
 }
 run pip-install pip_install
 
+# The minting extension (ext/_fastmint.c) compiles without a warning, against the header the
+# Rust code generates and this interpreter's Python.h.
+fastmint_warnings() {
+  local include
+  include=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["include"])') || return 1
+  "${CC:-cc}" -fsyntax-only -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$include" \
+    -I"$ROOT/include" "$PY_DIR/ext/_fastmint.c"
+}
+run fastmint-warnings fastmint_warnings
+
 # `pip wheel` makes a platform wheel with the library inside.
 wheel() {
   local dir=$BUILD/wheel clean="rm -rf $PY_DIR/build $PY_DIR/src/usersig.egg-info"
@@ -70,7 +80,10 @@ import pathlib, sys, zipfile
 [whl] = pathlib.Path(sys.argv[1]).glob("usersig-*.whl")
 print(whl.name)
 assert not whl.name.endswith("-none-any.whl"), "a native library needs a platform wheel"
-assert "usersig/libusersig.so" in zipfile.ZipFile(whl).namelist(), "no library in the wheel"
+names = zipfile.ZipFile(whl).namelist()
+assert "usersig/libusersig.so" in names, "no library in the wheel"
+assert any(n.startswith("usersig/_fastmint.") and n.endswith(".so") for n in names), "no _fastmint"
+assert not any(n.endswith(".c") for n in names), "C source in the wheel"
 PY
 }
 run pip-wheel wheel
@@ -80,8 +93,8 @@ run pip-wheel wheel
 installed() (
   cd "$BUILD" && "$PYTHON" -c '
 import os, sys, usersig
-from usersig import _native
-print(usersig.__file__, usersig.library_version(), _native.library_path())
+from usersig import _native, _fastmint
+print(usersig.__file__, _fastmint.__file__, usersig.library_version(), _native.library_path())
 if "/bindings/python/src/" in usersig.__file__:
     sys.exit("imported from the source tree")
 if os.path.dirname(_native.library_path()) != os.path.dirname(usersig.__file__):

@@ -2,9 +2,11 @@
 
 `pip install bindings/python` (or `pip wheel`) runs this: cargo builds the workspace member
 usersig-c (bindings/c) in release mode, and the resulting libusersig.so is copied next to the
-Python modules, where usersig/_native.py loads it first. Nothing has to be built or set
-beforehand; cargo (the Rust toolchain) must be on PATH. The wheel is tagged for this platform,
-as it carries a native library.
+Python modules, where usersig/_native.py loads it first. It also compiles usersig._fastmint, the
+C extension that makes Signer's minting call (ext/_fastmint.c), against the header in
+include/. Nothing has to be built or set beforehand; cargo (the Rust toolchain) and a C compiler
+must be on PATH, with the interpreter's headers (Python.h). The wheel is tagged for this
+platform, as it carries native code.
 """
 
 import os
@@ -13,7 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 from setuptools.command.build_py import build_py
 from setuptools.dist import Distribution
 
@@ -47,11 +50,26 @@ class BuildWithLibrary(build_py):
         shutil.copy2(str(built), str(destination))
 
 
+class BuildWithHeader(build_ext):
+    """build_ext, with the checkout's include/ (usersig.h, generated from the Rust code) on the
+    include path. The extension links no library: it calls the one usersig._native loaded."""
+
+    def build_extensions(self):
+        include = str(repository_root() / "include")
+        for extension in self.extensions:
+            extension.include_dirs.append(include)
+        super().build_extensions()
+
+
 class NativeDistribution(Distribution):
-    """A distribution with a native library: platform wheels, never a pure-Python one."""
+    """A distribution with native code: platform wheels, never a pure-Python one."""
 
     def has_ext_modules(self):
         return True
 
 
-setup(cmdclass={"build_py": BuildWithLibrary}, distclass=NativeDistribution)
+setup(
+    cmdclass={"build_py": BuildWithLibrary, "build_ext": BuildWithHeader},
+    distclass=NativeDistribution,
+    ext_modules=[Extension("usersig._fastmint", sources=["ext/_fastmint.c"])],
+)

@@ -10,6 +10,11 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Union
 
 from . import _native
+
+try:
+    from . import _fastmint
+except ImportError:  # a source checkout used without pip install: ctypes makes every call
+    _fastmint = None  # type: ignore[assignment]
 from .errors import (
     BufferTooSmallError, ClockBeforeEpochError, InvalidArgumentError, UserSigError, from_code,
 )
@@ -255,6 +260,7 @@ class Signer(_Owner):
         if rc != _OK:
             raise from_code(rc)
         self._handle = _Handle(out.value, lib.usersig_signer_free)
+        _bind_fastmint(lib)
 
     def user_sig(self, identifier: Text, expire: int = DEFAULT_EXPIRE, *,
                  userbuf: Optional[bytes] = None, time: Optional[int] = None) -> str:
@@ -267,6 +273,15 @@ class Signer(_Owner):
         Raises :class:`EmptyIdentifierError`, :class:`IdentifierContainsNulError`,
         :class:`InvalidUtf8Error`, :class:`TooLongError`, :class:`ExpiryOutOfRangeError`, ...
         """
+        handle = self._handle  # held until the call returns, so close() cannot free it
+        if _fast_mint is not None and handle is not None:
+            r = _fast_mint(handle.ptr, _MINT_PLAIN if userbuf is None else _MINT_USERBUF,
+                           identifier, expire, time, userbuf, 0, None, 0)
+            if r.__class__ is str:
+                return r  # type: ignore[no-any-return]
+            if r is not None:
+                raise from_code(r)
+        # Arguments the C call does not take as given: checked here, one by one.
         p = self._params(_MINT_PLAIN, identifier, expire)
         if userbuf is not None:
             ub = _text("userbuf", userbuf)
@@ -285,6 +300,18 @@ class Signer(_Owner):
         >>> v.verify(pmk, "alice", expect=Expect.room("lobby", Privileges.ENTER_ROOM)).private_map_key.string_room
         'lobby'
         """
+        handle = self._handle
+        if _fast_mint is not None and handle is not None:
+            if room.__class__ is str:
+                r = _fast_mint(handle.ptr, _MINT_STRING_ROOM, identifier, expire, time, None, 0,
+                               room, privileges)
+            else:
+                r = _fast_mint(handle.ptr, _MINT_ROOM, identifier, expire, time, None, room,
+                               None, privileges)
+            if r.__class__ is str:
+                return r  # type: ignore[no-any-return]
+            if r is not None:
+                raise from_code(r)
         p = self._params(_MINT_ROOM, identifier, expire)
         p.privileges = _u32("privileges", int(privileges))
         if isinstance(room, str):
@@ -328,6 +355,20 @@ class Signer(_Owner):
             buf = ctypes.create_string_buffer(scratch.len.value + 64)
             scratch = _Scratch(buf)
         raise from_code(rc)
+
+
+_fast_mint: Optional[Callable[..., object]] = None
+
+
+def _bind_fastmint(lib: ctypes.CDLL) -> None:
+    """Points usersig._fastmint at the library ctypes loaded, once; from then on Signer mints
+    through it (ext/_fastmint.c). Without the extension (a source checkout), ctypes does."""
+    global _fast_mint
+    if _fast_mint is None and _fastmint is not None:
+        address = ctypes.cast
+        _fastmint.bind(address(lib.usersig_mint, c_void_p).value,
+                       address(lib.usersig_mint_at, c_void_p).value)
+        _fast_mint = _fastmint.mint
 
 
 class _Scratch:
