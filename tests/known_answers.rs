@@ -92,7 +92,10 @@ fn spec_section_6_private_map_keys_match() {
             .unwrap();
         let info = inspect_at(&token, TIME).unwrap();
         assert_eq!(info.userbuf_b64.as_deref(), Some(want));
-        let pmk = PrivateMapKey::parse(&b64.decode(want).unwrap()).unwrap();
+        let bytes = b64.decode(want).unwrap();
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(info.to_json()["userbuf_hex"], hex.as_str());
+        let pmk = PrivateMapKey::parse(&bytes).unwrap();
         assert_eq!(info.private_map_key.as_ref(), Some(&pmk));
         assert_eq!(pmk.room(), room);
         assert_eq!(u64::from(pmk.expires_at), TIME + EXPIRE);

@@ -72,6 +72,13 @@ static int us_verify(const usersig_verifier *v, _GoString_ token, _GoString_ id,
 	                      ep, claims, userbuf_out, userbuf_cap);
 }
 
+static int us_inspect(_GoString_ token, int at, uint64_t now, char *out, size_t cap,
+                      size_t *len) {
+	if (at)
+		return usersig_inspect_at(us_ptr(token), _GoStringLen(token), now, out, cap, len);
+	return usersig_inspect(us_ptr(token), _GoStringLen(token), out, cap, len);
+}
+
 // The fixed random, when there is one, lives on the C stack for the call.
 static int us_rest_url(_GoString_ endpoint, _GoString_ service, _GoString_ command,
                        uint64_t sdkappid, _GoString_ id, _GoString_ sig, int fixed,
@@ -257,6 +264,31 @@ func claimsFrom(identifier string, c *C.usersig_claims, userbuf []byte) *Claims 
 		}
 	}
 	return claims
+}
+
+// inspectCap is the first buffer inspect offers: the description of an ordinary token is 1-2
+// KiB. A longer one (a long userbuf) is retried with the length the library asks for.
+const inspectCap = 4096
+
+// inspect returns the library's JSON description of token: as of now when at is set
+// (usersig_inspect_at), else as of the library's clock (usersig_inspect).
+func inspect(token string, at bool, now uint64) ([]byte, error) {
+	out := make([]byte, inspectCap)
+	// As of the library's clock the warnings (in 3h 2m, ...) may change length between two
+	// calls, hence a loop and some headroom, as in mint.
+	for attempt := 0; ; attempt++ {
+		var n C.size_t
+		rc := int(C.us_inspect(token, cBool(at), C.uint64_t(now),
+			(*C.char)(unsafe.Pointer(&out[0])), C.size_t(len(out)), &n))
+		switch {
+		case rc == codeOK:
+			return out[:n:n], nil
+		case rc == codeBufferTooSmall && attempt < 3:
+			out = make([]byte, int(n)+64)
+		default:
+			return nil, newError(rc)
+		}
+	}
 }
 
 func newSignerHandle(sdkappid uint64, key string, compression Compression) (*C.usersig_signer, error) {

@@ -15,6 +15,10 @@
 // goroutines. Errors match one sentinel per kind with errors.Is (ErrExpired, ...) and carry
 // the details as a *VerifyError or *Error through errors.As.
 //
+// Inspect and InspectAt decode a token without a key for diagnosis: what it claims, which
+// implementation probably minted it, what looks wrong. Nothing they return is verified: never
+// accept a token because of an Inspection.
+//
 // For the REST API an admin UserSig is for, RestURL builds a request URL, Envelope reads the
 // common fields of a reply (Err returns a *RestError with its RetryClass), and
 // DescribeRestCode explains an ErrorCode. There is no HTTP client here: use net/http.

@@ -60,3 +60,27 @@ func ExampleVerifyError() {
 	}
 	// Output: malformed 1 true
 }
+
+func ExampleInspectAt() {
+	signer, _ := usersig.NewSigner(1400000000, "the app's key")
+	defer signer.Close()
+	at := time.Unix(1569910200, 0)
+	token, _ := signer.UserSigWithBufAt("alice", time.Hour, []byte("hi"), at)
+
+	// No key: this reads what the token claims, which anyone can forge. Diagnose with it;
+	// accept a token only when a Verifier does.
+	info, err := usersig.InspectAt(token, at.Add(2*time.Hour))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(*info.Identifier, *info.SDKAppID, *info.Expire, string(info.Userbuf))
+	fmt.Println(info.Producer)
+	for _, w := range info.Warnings {
+		fmt.Println(w.Code)
+	}
+	// Output:
+	// alice 1400000000 3600 hi
+	// usersig (this library)
+	// expired
+	// short_lifetime
+}

@@ -316,9 +316,22 @@ pub(crate) fn pmk_json(pmk: &PrivateMapKey) -> Value {
     })
 }
 
+/// Lowercase hex, two digits a byte.
+fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}
+
 impl Inspection {
     /// The inspection as a JSON value: the shape of `usersig inspect --json` and of the C
     /// ABI's inspect call.
+    ///
+    /// `userbuf_b64` is `TLS.userbuf` as written in the token; `userbuf_hex` is the userbuf as
+    /// the library decoded it (null when there is none, or when it does not decode), so a
+    /// binding reads the bytes without decoding the token's base64 itself.
     ///
     /// ```
     /// # use usersig::{inspect_at, Mint, Signer, DEMO_KEY};
@@ -326,6 +339,7 @@ impl Inspection {
     /// let v = inspect_at(&token, 1569910200)?.to_json();
     /// assert_eq!(v["identifier"], "x");
     /// assert_eq!(v["expires_at_utc"], "2020-03-29T06:10:00Z");
+    /// assert!(v["userbuf_hex"].is_null());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn to_json(&self) -> Value {
@@ -340,6 +354,7 @@ impl Inspection {
             "expires_at": self.expires_at,
             "expires_at_utc": self.expires_at.map(rfc3339),
             "userbuf_b64": self.userbuf_b64,
+            "userbuf_hex": self.userbuf.as_deref().map(hex),
             "private_map_key": self.private_map_key.as_ref().map(pmk_json),
             "sig": self.sig_b64,
             "json": self.json,

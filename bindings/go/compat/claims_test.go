@@ -44,22 +44,37 @@ func encodeForTest(t *testing.T, doc string) string {
 	return strings.NewReplacer("+", "*", "/", "-", "=", "_").Replace(base64.StdEncoding.EncodeToString(b.Bytes()))
 }
 
+// The library's default limits (FORMAT.md §5.1), which the inspection enforces.
+const (
+	maxTokenLen    = 16 << 10
+	maxInflatedLen = 64 << 10
+)
+
+// doc is a document with the fields readClaims does not read, and fields.
+func doc(fields string) string {
+	return `{"TLS.ver":"2.0","TLS.identifier":"x","TLS.sdkappid":1,` + fields +
+		`,"TLS.sig":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`
+}
+
 func TestReadClaims(t *testing.T) {
 	for _, c := range []struct {
 		name, doc string
 		want      *claims
 	}{
-		{"no_userbuf", `{"TLS.time":5,"TLS.expire":6}`, &claims{5, 6, nil}},
-		{"userbuf", `{"TLS.expire":6,"TLS.userbuf":"YWJj","TLS.time":5}`, &claims{5, 6, []byte("abc")}},
-		{"empty_userbuf", `{"TLS.time":5,"TLS.expire":6,"TLS.userbuf":""}`, &claims{5, 6, []byte{}}},
-		{"wrapped_unpadded_userbuf", `{"TLS.time":5,"TLS.expire":6,"TLS.userbuf":"YW\r\nI"}`, &claims{5, 6, []byte("ab")}},
-		{"exact_keys", `{"TLS.time":5,"TLS.expire":6,"tls.time":0,"Tls.Userbuf":"YWJj"}`, &claims{5, 6, nil}},
-		{"missing_time", `{"TLS.expire":6}`, nil},
-		{"quoted_expire", `{"TLS.time":5,"TLS.expire":"6"}`, nil},
-		{"negative_time", `{"TLS.time":-5,"TLS.expire":6}`, nil},
-		{"null_userbuf", `{"TLS.time":5,"TLS.expire":6,"TLS.userbuf":null}`, nil},
-		{"null_time", `{"TLS.time":null,"TLS.expire":6}`, nil},
-		{"bad_userbuf", `{"TLS.time":5,"TLS.expire":6,"TLS.userbuf":"!"}`, nil},
+		{"no_userbuf", doc(`"TLS.time":5,"TLS.expire":6`), &claims{5, 6, nil}},
+		{"userbuf", doc(`"TLS.expire":6,"TLS.userbuf":"YWJj","TLS.time":5`), &claims{5, 6, []byte("abc")}},
+		{"empty_userbuf", doc(`"TLS.time":5,"TLS.expire":6,"TLS.userbuf":""`), &claims{5, 6, []byte{}}},
+		{"wrapped_unpadded_userbuf", doc(`"TLS.time":5,"TLS.expire":6,"TLS.userbuf":"YW\r\nI"`), &claims{5, 6, []byte("ab")}},
+		{"exact_keys", doc(`"TLS.time":5,"TLS.expire":6,"tls.time":0,"Tls.Userbuf":"YWJj"`), &claims{5, 6, nil}},
+		{"missing_time", doc(`"TLS.expire":6`), nil},
+		{"quoted_expire", doc(`"TLS.time":5,"TLS.expire":"6"`), nil},
+		{"negative_time", doc(`"TLS.time":-5,"TLS.expire":6`), nil},
+		{"duplicated_time", doc(`"TLS.time":5,"TLS.expire":6,"TLS.time":7`), nil},
+		{"overflowing_expiry", doc(`"TLS.time":18446744073709551615,"TLS.expire":1`), nil},
+		{"null_userbuf", doc(`"TLS.time":5,"TLS.expire":6,"TLS.userbuf":null`), nil},
+		{"null_time", doc(`"TLS.time":null,"TLS.expire":6`), nil},
+		{"bad_userbuf", doc(`"TLS.time":5,"TLS.expire":6,"TLS.userbuf":"!"`), nil},
+		{"missing_identifier", `{"TLS.ver":"2.0","TLS.sdkappid":1,"TLS.time":5,"TLS.expire":6,"TLS.sig":""}`, nil},
 		{"not_an_object", `[5,6]`, nil},
 	} {
 		got, ok := readClaims(encodeForTest(t, c.doc))
@@ -73,10 +88,11 @@ func TestReadClaims(t *testing.T) {
 			t.Errorf("%s: %+v, want %+v", c.name, got, c.want)
 		}
 	}
-	if _, ok := readClaims(strings.Repeat("A", maxTokenLen+4)); ok {
+	// Valid but for its size: token text may carry whitespace, which counts.
+	if _, ok := readClaims(encodeForTest(t, doc(`"TLS.time":5,"TLS.expire":6`)) + strings.Repeat(" ", maxTokenLen)); ok {
 		t.Error("read a token beyond the size limit")
 	}
-	if _, ok := readClaims(encodeForTest(t, `{"TLS.time":5,"TLS.expire":6}`+strings.Repeat(" ", maxInflatedLen))); ok {
+	if _, ok := readClaims(encodeForTest(t, doc(`"TLS.time":5,"TLS.expire":6`)+strings.Repeat(" ", maxInflatedLen))); ok {
 		t.Error("read a token inflating beyond the limit")
 	}
 	if _, ok := readClaims("!!"); ok {
