@@ -46,6 +46,7 @@
 pub mod callback;
 mod claims_json;
 mod error;
+mod hex;
 // The C ABI: the only module allowed `unsafe` (see its docs for the conventions).
 #[allow(unsafe_code)]
 pub mod ffi;

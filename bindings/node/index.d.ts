@@ -132,6 +132,8 @@ export interface Inspection {
   expires_at: number | null;
   expires_at_utc: string | null;
   userbuf_b64: string | null;
+  /** The userbuf as the library decoded it, lowercase hex; null without one or when it does not decode. */
+  userbuf_hex: string | null;
   private_map_key: {
     version: number;
     account: string;

@@ -241,12 +241,7 @@ fn digest(token: &[u8], request_time: &str) -> [u8; 32] {
 /// );
 /// ```
 pub fn sign(token: impl AsRef<[u8]>, request_time: u64) -> String {
-    let sum = digest(token.as_ref(), &request_time.to_string());
-    let mut out = String::with_capacity(64);
-    for byte in sum {
-        out.push_str(&format!("{byte:02x}"));
-    }
-    out
+    crate::hex::lower(&digest(token.as_ref(), &request_time.to_string()))
 }
 
 /// A query string as Tencent sends it for `command`, signed at `request_time`: what a test of

@@ -316,15 +316,6 @@ pub(crate) fn pmk_json(pmk: &PrivateMapKey) -> Value {
     })
 }
 
-/// Lowercase hex, two digits a byte.
-fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push_str(&format!("{byte:02x}"));
-    }
-    out
-}
-
 impl Inspection {
     /// The inspection as a JSON value: the shape of `usersig inspect --json` and of the C
     /// ABI's inspect call.
@@ -354,7 +345,7 @@ impl Inspection {
             "expires_at": self.expires_at,
             "expires_at_utc": self.expires_at.map(rfc3339),
             "userbuf_b64": self.userbuf_b64,
-            "userbuf_hex": self.userbuf.as_deref().map(hex),
+            "userbuf_hex": self.userbuf.as_deref().map(crate::hex::lower),
             "private_map_key": self.private_map_key.as_ref().map(pmk_json),
             "sig": self.sig_b64,
             "json": self.json,
