@@ -23,6 +23,8 @@ whose ``retry`` is a :class:`RetryClass`), and :func:`describe_rest_code` explai
 
 :mod:`usersig.callback` verifies Tencent's callbacks to your server (IM webhooks, TRTC events).
 
+:func:`inspect` describes a token without its key (nothing verified: for support and logs).
+
 ``usersig.compat.TLSSigAPIv2`` is a drop-in for the official Python SDK's class.
 """
 
@@ -39,6 +41,7 @@ from .api import (
     Privileges,
     Signer,
     Verifier,
+    inspect,
     library_version,
 )
 from .errors import (
@@ -102,7 +105,7 @@ __all__ = [
     "NotYetValidError", "NullArgumentError", "PanicError", "PrivateMapKey", "Privileges",
     "RestCode", "RestError", "RetryClass", "SdkAppIdMismatchError", "SdkAppIdOutOfRangeError",
     "Signer", "TooLongError", "UnknownRegionError", "UnsupportedVersionError", "UserSigError",
-    "UserbufMismatchError", "Verifier", "VerifyError", "describe_rest_code", "library_version",
+    "UserbufMismatchError", "Verifier", "VerifyError", "describe_rest_code", "inspect", "library_version",
     "rest_url",
     # Tencent's callbacks (usersig.callback; sign_im, sign_trtc, reply_ok, reply_fail there).
     "IMCallback", "IMCallbackVerifier", "MissingSignatureError", "StaleError",

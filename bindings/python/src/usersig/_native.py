@@ -112,6 +112,8 @@ _PROTOTYPES = {
         [c_void_p, _IN, c_size_t, _IN, c_size_t, c_uint64, POINTER(usersig_expect),
          POINTER(usersig_claims), _OUT, c_size_t],
     ),
+    "usersig_inspect": (c_int, [_IN, c_size_t, _OUT, c_size_t, _LEN]),
+    "usersig_inspect_at": (c_int, [_IN, c_size_t, c_uint64, _OUT, c_size_t, _LEN]),
     "usersig_rest_url": (
         c_int,
         [_IN, c_size_t, _IN, c_size_t, _IN, c_size_t, c_uint64, _IN, c_size_t, _IN, c_size_t,

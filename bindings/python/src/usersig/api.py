@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import enum
+import json
 import threading
 from ctypes import byref, c_int, c_size_t, c_uint64, c_void_p
 from dataclasses import dataclass
@@ -500,6 +501,41 @@ def _claims(identifier: bytes, c: _native.usersig_claims, buf: ctypes.Array) -> 
                   private_map_key=pmk)
 
 
+def inspect(token: Text, *, now: Optional[int] = None) -> dict:
+    """Decodes ``token`` without a key and describes it as of ``now`` (Unix seconds; default:
+    the system clock): what it claims, which implementation probably minted it, what looks
+    wrong. A dict with the shape of ``usersig inspect --json`` (snake_case keys, as the CLI and
+    every binding give it); ``userbuf_hex`` is the userbuf as the library decoded it.
+
+    NOTHING IS VERIFIED: anyone can write a token with any of these values. Never accept a
+    token, or decide anything about a user, on what this returns; only :meth:`Verifier.verify`
+    says a token is genuine. It is for support tools, logs, and explaining a rejection.
+
+    Raises :class:`MalformedError` when there is no token document to describe.
+
+    >>> token = Signer(1400000000, "the app's key").user_sig("alice", 60, time=1569910200)
+    >>> info = inspect(token, now=1569910200)
+    >>> info["identifier"], info["expires_at"], info["producer"]
+    ('alice', 1569910260, 'usersig (this library)')
+    """
+    tok = _text("token", token)
+    at = _unix("now", now) if now is not None else None
+    lib = _native.lib()
+    n = c_size_t()
+    buf = ctypes.create_string_buffer(4096)
+    for _ in range(4):
+        if at is None:
+            rc = lib.usersig_inspect(tok or None, len(tok), buf, len(buf), byref(n))
+        else:
+            rc = lib.usersig_inspect_at(tok or None, len(tok), at, buf, len(buf), byref(n))
+        if rc == _OK:
+            return json.loads(buf.raw[: n.value].decode("utf-8"))  # type: ignore[no-any-return]
+        if rc != _BUFFER_TOO_SMALL:
+            raise from_code(rc)
+        buf = ctypes.create_string_buffer(n.value + 1024)
+    raise from_code(rc)
+
+
 def library_version() -> str:
     """The loaded C library's version, ``"MAJOR.MINOR.PATCH"``."""
     return _native.lib().usersig_version().decode()
@@ -508,5 +544,5 @@ def library_version() -> str:
 __all__ = [
     "Claims", "Compression", "DEFAULT_EXPIRE", "DEFAULT_MAX_FUTURE_SKEW", "Expect",
     "MAX_INFLATED_LEN", "MAX_TOKEN_LEN", "PrivateMapKey", "Privileges", "Signer", "UserSigError",
-    "Verifier", "library_version",
+    "Verifier", "inspect", "library_version",
 ]
