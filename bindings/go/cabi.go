@@ -1,6 +1,8 @@
 package usersig
 
-// The cgo boundary: every call into the C ABI (include/usersig.h) goes through this file.
+// The cgo boundary for tokens, inspection and REST: every such call into the C ABI
+// (include/usersig.h) goes through this file; the callback verifiers have theirs in
+// callback.go, under the same rules.
 //
 // cgo's rules, and how this file keeps them:
 //   - Go memory passed to C must hold no Go pointers: strings cross as _GoString_ values and
