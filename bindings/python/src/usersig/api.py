@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Union
 
 from . import _native
+from .errors import (
+    BufferTooSmallError, ClockBeforeEpochError, InvalidArgumentError, UserSigError, from_code,
+)
 
 try:
     from . import _fastmint
 except ImportError:  # a source checkout used without pip install: ctypes makes every call
     _fastmint = None  # type: ignore[assignment]
-from .errors import (
-    BufferTooSmallError, ClockBeforeEpochError, InvalidArgumentError, UserSigError, from_code,
-)
 
 #: The documented default lifetime of a token: 180 days, in seconds (FORMAT.md §7).
 DEFAULT_EXPIRE = 180 * 86400
