@@ -5,8 +5,7 @@ from __future__ import annotations
 import ctypes
 import enum
 import json
-import threading
-from ctypes import byref, c_int, c_size_t, c_uint64, c_void_p
+from ctypes import byref, c_size_t, c_void_p
 from dataclasses import dataclass
 from typing import Callable, Optional, Union
 
@@ -183,11 +182,10 @@ class _Handle:
     the call path takes no lock. (CPython frees at the last reference; an interpreter without
     reference counting frees at its next collection.)"""
 
-    __slots__ = ("ptr", "cptr", "_free")
+    __slots__ = ("ptr", "_free")
 
     def __init__(self, ptr: int, free: Callable[[int], None]) -> None:
         self.ptr = ptr
-        self.cptr = c_void_p(ptr)  # pre-wrapped for the calls without argtypes
         self._free = free
 
     def __del__(self) -> None:
@@ -325,36 +323,28 @@ class Signer(_Owner):
     @staticmethod
     def _params(kind: int, identifier: Text, expire: int) -> _native.usersig_mint_params:
         """The C parameters, with the fields every kind names; the others stay zero."""
-        # The common case (a str identifier, an int expire in range) takes no helper calls:
-        # minting is a hot path, and each Python call costs about as much as the C mint.
-        if type(identifier) is str:
-            ident = identifier.encode("utf-8", "surrogatepass")
-        else:
-            ident = _text("identifier", identifier)
-        if type(expire) is not int or not 0 <= expire <= _U64:
-            expire = _u64("expire", expire)
-        return _native.usersig_mint_params(kind, ident or None, len(ident), expire)
+        ident = _text("identifier", identifier)
+        return _native.usersig_mint_params(kind, ident or None, len(ident), _u64("expire", expire))
 
     def _mint(self, p: _native.usersig_mint_params, time: Optional[int]) -> str:
-        handle = self._live()
-        # One output buffer per thread, reused, and usersig_mint called without ctypes'
-        # argtypes conversion on pre-wrapped arguments: together they halve the per-call cost
-        # (a fresh 1 KiB buffer and five converted arguments cost more than the mint itself).
-        scratch = _scratch()
-        buf = scratch.buf
+        """The checked path through ctypes: arguments usersig._fastmint does not take as given,
+        and every mint when the extension is absent (a source checkout)."""
+        handle = self._live()  # held until the call returns, so close() cannot free it
+        at = _unix("time", time) if time is not None else None
+        lib = _native.lib()
+        n = c_size_t()
+        buf = ctypes.create_string_buffer(_SCRATCH)
         # A token minted "now" may grow between two calls (the clock ticks over a digit).
         for _ in range(4):
-            if time is None:
-                rc = _fast.usersig_mint(handle.cptr, byref(p), buf, scratch.cap, scratch.pn)
+            if at is None:
+                rc = lib.usersig_mint(handle.ptr, byref(p), buf, len(buf), byref(n))
             else:
-                rc = _fast.usersig_mint_at(handle.cptr, byref(p), c_uint64(_unix("time", time)),
-                                           buf, scratch.cap, scratch.pn)
+                rc = lib.usersig_mint_at(handle.ptr, byref(p), at, buf, len(buf), byref(n))
             if rc == _OK:
-                return buf[: scratch.len.value].decode("ascii")
+                return buf.raw[: n.value].decode("ascii")
             if rc != _BUFFER_TOO_SMALL:
                 raise from_code(rc)
-            buf = ctypes.create_string_buffer(scratch.len.value + 64)
-            scratch = _Scratch(buf)
+            buf = ctypes.create_string_buffer(n.value + 64)
         raise from_code(rc)
 
 
@@ -370,45 +360,6 @@ def _bind_fastmint(lib: ctypes.CDLL) -> None:
         _fastmint.bind(address(lib.usersig_mint, c_void_p).value,
                        address(lib.usersig_mint_at, c_void_p).value)
         _fast_mint = _fastmint.mint
-
-
-class _Scratch:
-    """An output buffer with its capacity and length cell, wrapped once for ctypes."""
-
-    __slots__ = ("buf", "cap", "len", "pn")
-
-    def __init__(self, buf: ctypes.Array) -> None:
-        self.buf = buf
-        self.cap = c_size_t(len(buf))
-        self.len = c_size_t()
-        self.pn = byref(self.len)
-
-
-_thread_scratch = threading.local()
-
-
-def _scratch() -> _Scratch:
-    """This thread's output buffer for minting."""
-    try:
-        return _thread_scratch.s  # type: ignore[no-any-return]
-    except AttributeError:
-        _thread_scratch.s = _Scratch(ctypes.create_string_buffer(_SCRATCH))
-        return _thread_scratch.s  # type: ignore[no-any-return]
-
-
-class _Fast:
-    """The minting functions without ctypes' argument conversion (argtypes): every argument is
-    passed already wrapped (c_void_p, byref, c_size_t, c_uint64). Their prototypes are
-    declared, and checked, in _native; these are second handles on the same symbols."""
-
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
-        fn = _native.lib()[name]  # a new function object: its settings are its own
-        fn.restype = c_int
-        setattr(self, name, fn)
-        return fn
-
-
-_fast = _Fast()
 
 
 class Verifier(_Owner):
